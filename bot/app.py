@@ -1,0 +1,110 @@
+"""Wiring: settings -> store, region, deps -> transports on one event loop -> wait for a signal.
+
+Each part without its credentials is skipped with one log line, so a bare `lacralo-bot run` works
+on a fresh machine with nothing configured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable
+from contextlib import AsyncExitStack
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot.deps import Deps
+from bot.domain.reasons import Reason
+from bot.errors import StartupError
+from bot.i18n import t
+from bot.region import load_region
+from bot.settings import Settings
+from bot.store import open_store
+from bot.transports import http, smtp
+
+log = logging.getLogger("lacralo_bot")
+T = TypeVar("T")
+
+
+def credential_parts(settings: Settings) -> dict[str, str | None]:
+    """Parts that need credentials: the missing setting's name, or None when configured."""
+    slack_missing = next(
+        (name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                                  ("SLACK_SIGNING_SECRET", settings.slack_signing_secret))
+         if not value), None)
+    return {
+        "slack": slack_missing,
+        "zoom": None if settings.zoom_webhook_secret_token else "ZOOM_WEBHOOK_SECRET_TOKEN",
+        "outbound_mail": None if settings.outbound_smtp_host else "LACRALO_OUTBOUND_SMTP_HOST",
+    }
+
+
+async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until `stop` is set or SIGINT/SIGTERM arrives; close everything on the way out."""
+    stop = stop or asyncio.Event()
+    lang = settings.language
+    async with AsyncExitStack() as stack:
+        conn = await open_store(settings.db_path)
+        stack.push_async_callback(conn.close)
+        log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
+        deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
+
+        runner = web.AppRunner(http.build_app(deps), access_log=None)
+        await runner.setup()
+        stack.push_async_callback(runner.cleanup)
+        await _listen("http", settings.http_host, settings.http_port,
+                      web.TCPSite(runner, settings.http_host, settings.http_port).start())
+        _running(deps, "http", f"http://{settings.http_host}:{settings.http_port}/")
+
+        server = await _listen("smtp", settings.smtp_host, settings.smtp_port,
+                               smtp.start_server(deps, settings.smtp_host, settings.smtp_port))
+        stack.push_async_callback(_close_server, server)
+        _running(deps, "smtp", f"{settings.smtp_host}:{settings.smtp_port}")
+        if settings.lmtp_port:
+            lmtp = await _listen("lmtp", settings.smtp_host, settings.lmtp_port, smtp.start_server(
+                deps, settings.smtp_host, settings.lmtp_port, lmtp=True))
+            stack.push_async_callback(_close_server, lmtp)
+            _running(deps, "lmtp", f"{settings.smtp_host}:{settings.lmtp_port}")
+
+        for part, missing in credential_parts(settings).items():
+            if missing:
+                deps.parts[part] = f"skipped: {missing} not set"
+                log.info(t(f"run.log.skipped.{part}", lang, setting=missing))
+            else:
+                deps.parts[part] = "unavailable: not in this version"
+                log.warning(t("run.log.unavailable", lang, part=part))
+
+        _install_signal_handlers(stop)
+        log.info(t("run.log.ready", lang))
+        await stop.wait()
+        log.info(t("run.log.stopping", lang))
+
+
+async def _listen(part: str, host: str, port: int, starting: Awaitable[T]) -> T:
+    """Bind a listener, turning 'address in use' into a sentence that names the setting."""
+    try:
+        return await starting
+    except OSError as exc:
+        raise StartupError(Reason("run.error.listen", {
+            "part": part, "host": host, "port": port, "error": exc.strerror or str(exc)})) from None
+
+
+def _running(deps: Deps, part: str, where: str) -> None:
+    deps.parts[part] = "running"
+    log.info(t(f"run.log.running.{part}", deps.settings.language, where=where))
+
+
+async def _close_server(server: asyncio.base_events.Server) -> None:
+    server.close()
+    await server.wait_closed()
+
+
+def _install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread (tests) or no signals
+            pass

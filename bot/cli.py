@@ -1,0 +1,181 @@
+"""The command line (PRODUCT.md, "Interface"): parse, call a service, print.
+
+Exit status: 0 success; 1 the command ran but rejected some input (and said which); 2 bad usage or a
+configuration that cannot work. Messages go to stderr in LACRALO_LANGUAGE; listings to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot import __version__, services
+from bot.deps import iso, utc_now
+from bot.errors import BadInput, BotError
+from bot.i18n import language_or_default, render, t
+from bot.output import FORMATS, message, print_csv, print_json, print_table
+from bot.region import Region, RegionError, load_region
+from bot.settings import Settings, SettingsError, load_settings
+from bot.store import StoreError, open_store
+
+OK, REJECTED, USAGE = 0, 1, 2
+SETTING_PROBLEMS = {
+    "int_parsing": "cli.setting_problem.not_a_number",
+    "greater_than_equal": "cli.setting_problem.too_small",
+    "less_than_equal": "cli.setting_problem.too_big",
+    "string_pattern_mismatch": "cli.setting_problem.not_a_language",
+}
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: list[str] | None = None) -> int:
+    lang = language_or_default(os.environ.get("LACRALO_LANGUAGE"), "en")
+    args = build_parser(lang).parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        problem = t(SETTING_PROBLEMS[exc.kind], lang) if exc.kind in SETTING_PROBLEMS else exc.problem
+        message(t("cli.error.setting", lang, variable=exc.variable, value=exc.value,
+                  problem=problem), style="red")
+        return USAGE
+    logging.basicConfig(
+        level=settings.log_level.upper() if settings.log_level.upper() in logging._nameToLevel
+        else "INFO",
+        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr,
+    )
+    command: Command = args.command
+    try:
+        return command(args, settings)
+    except StoreError as exc:
+        reason = t("cli.error.no_directory", settings.language) if exc.reason == "no_directory" \
+            else exc.reason
+        message(t("cli.error.database", settings.language, path=str(exc.path), reason=reason),
+                style="red")
+    except RegionError as exc:
+        message(t("cli.error.region", settings.language, error=str(exc)), style="red")
+    except BotError as exc:
+        message(render(exc.reason, settings.language), style="red")
+        return REJECTED if isinstance(exc, BadInput) else USAGE
+    return USAGE
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lacralo-bot", description=t("cli.help.description", lang))
+    parser.add_argument("--version", action="version", version=f"lacralo-bot {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help=t("cli.help.run", lang))
+    run.set_defaults(command=cmd_run)
+
+    roster = sub.add_parser("roster", help=t("cli.help.roster", lang))
+    roster_sub = roster.add_subparsers(required=True, metavar="ACTION")
+    imp = roster_sub.add_parser("import", help=t("cli.help.roster_import", lang))
+    imp.add_argument("file", type=Path, help=t("cli.help.roster_file", lang))
+    imp.set_defaults(command=cmd_roster_import)
+    exp = roster_sub.add_parser("export", help=t("cli.help.roster_export", lang))
+    _format_option(exp, lang)
+    exp.set_defaults(command=cmd_roster_export)
+
+    audit = sub.add_parser("audit", help=t("cli.help.audit", lang))
+    audit_sub = audit.add_subparsers(required=True, metavar="ACTION")
+    verify = audit_sub.add_parser("verify", help=t("cli.help.audit_verify", lang))
+    verify.set_defaults(command=cmd_audit_verify)
+    return parser
+
+
+def _format_option(parser: argparse.ArgumentParser, lang: str) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+
+
+@asynccontextmanager
+async def _store(settings: Settings) -> AsyncIterator[tuple[aiosqlite.Connection, Region]]:
+    region = load_region(settings.region_file)
+    conn = await open_store(settings.db_path)
+    try:
+        yield conn, region
+    finally:
+        await conn.close()
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import serve  # the server's imports are only needed here
+
+    asyncio.run(serve(settings))
+    return OK
+
+
+def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        message(t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
+                style="red")
+        return USAGE
+
+    async def go() -> services.ImportReport:
+        async with _store(settings) as (conn, region):
+            return await services.import_roster(conn, region, data, iso(utc_now()), _actor())
+
+    report = asyncio.run(go())
+    for rejection in report.rejected:
+        why = "; ".join(render(r, lang) for r in rejection.reasons)
+        message(t("roster.report.rejected_line", lang, line=rejection.line, reasons=why),
+                style="yellow")
+    message(t("roster.report.summary", lang, created=report.created, updated=report.updated,
+              unchanged=report.unchanged, rejected=len(report.rejected)))
+    return REJECTED if report.rejected else OK
+
+
+def cmd_roster_export(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await services.export_roster(conn)
+
+    exported = asyncio.run(go())
+    if args.format == "json":
+        print_json(exported)
+        return OK
+    rows = services.roster_csv_rows(exported)
+    columns = ["als_id", "als_name", "country", "accredited_on", "language", "role", "name",
+               "email", "slack_id", "nationality", "aliases"]
+    if args.format == "csv":
+        print_csv(rows, columns)
+    else:
+        lang = settings.language
+        print_table(rows, columns, [t(f"roster.column.{c}", lang) for c in columns],
+                    t("roster.export_title", lang))
+    return OK
+
+
+def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> int:
+        async with _store(settings) as (conn, _region):
+            count, broken = await services.verify_audit(conn)
+        lang = settings.language
+        if broken is None:
+            message(t("audit.intact", lang, count=count), style="green")
+            return OK
+        message(t("audit.broken", lang, seq=broken.seq, why=t(f"audit.break.{broken.why}", lang)),
+                style="red")
+        return REJECTED
+
+    return asyncio.run(go())
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -1,0 +1,142 @@
+"""Region data: sub-regions, countries, zones, lists, positions, rotation and rule readings.
+
+LACRALO's file ships as the default; any RALO is another YAML file of the same shape (PRODUCT.md,
+"Any RALO"). The loader checks the file once, so the rest of the code can trust what it gets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+DEFAULT_REGION_FILE = Path(__file__).resolve().parent / "lacralo.yaml"
+
+
+class RegionError(ValueError):
+    """The region file is unreadable or inconsistent; the message says where."""
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    subregion: str
+    names: dict[str, str]
+    zones: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class Subregion:
+    code: str
+    names: dict[str, str]
+    main_zones: tuple[str, ...]
+    countries: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class MailingList:
+    list_id: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Position:
+    code: str
+    names: dict[str, str]
+    alac: bool = False
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
+class Region:
+    ralo: str
+    names: dict[str, str]
+    languages: tuple[str, ...]
+    announcement_languages: tuple[str, ...]
+    subregions: dict[str, Subregion]
+    countries: dict[str, Country]
+    lists: dict[str, MailingList]
+    positions: dict[str, Position]
+    rotation: dict[int, dict[str, str]]
+    status_policy: dict[str, Any] = field(default_factory=dict)
+    election_policy: dict[str, Any] = field(default_factory=dict)
+
+    def subregion_of(self, country: str) -> str | None:
+        found = self.countries.get(country.upper())
+        return found.subregion if found else None
+
+
+def load_region(path: Path | None = None) -> Region:
+    """Read and check a region file; the default is LACRALO's."""
+    path = path or DEFAULT_REGION_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RegionError(f"{path}: {exc}") from None
+    if not isinstance(raw, dict):
+        raise RegionError(f"{path}: not a mapping")
+    try:
+        return _build(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RegionError(f"{path}: {exc!r}") from None
+
+
+def _build(raw: dict[str, Any]) -> Region:
+    subregions: dict[str, Subregion] = {}
+    countries: dict[str, Country] = {}
+    for code, sub in raw["subregions"].items():
+        for ccode, c in sub["countries"].items():
+            zones = tuple(c["zones"])
+            _check_zones(zones, ccode)
+            countries[ccode] = Country(ccode, str(code), dict(c["names"]), zones)
+        main = tuple(sub.get("main_zones", []))
+        _check_zones(main, str(code))
+        subregions[str(code)] = Subregion(
+            str(code), dict(sub["name"]), main, tuple(sub["countries"])
+        )
+    positions = {
+        code: Position(code, dict(p["names"]), bool(p.get("alac", False)))
+        for code, p in raw.get("positions", {}).items()
+    }
+    rotation = {int(y): dict(row) for y, row in (raw.get("rotation") or {}).items()}
+    for year, row in rotation.items():
+        for pos, sub_code in row.items():
+            if pos not in positions or sub_code not in subregions:
+                raise ValueError(f"rotation {year}: unknown position or sub-region {pos}={sub_code}")
+    lists = {
+        item["list_id"].lower(): MailingList(item["list_id"].lower(), item["name"], item["kind"])
+        for item in raw.get("lists", [])
+    }
+    return Region(
+        ralo=raw["ralo"],
+        names=dict(raw["name"]),
+        languages=tuple(raw["languages"]),
+        announcement_languages=tuple(raw.get("announcement_languages", ["en"])),
+        subregions=subregions,
+        countries=countries,
+        lists=lists,
+        positions=positions,
+        rotation=rotation,
+        status_policy=dict(raw.get("status_policy") or {}),
+        election_policy=dict(raw.get("election_policy") or {}),
+    )
+
+
+def _check_zones(zones: tuple[str, ...], owner: str) -> None:
+    for zone in zones:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{owner}: unknown time zone {zone}") from None

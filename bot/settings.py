@@ -1,0 +1,87 @@
+"""Every setting of the bot, its default and what it is for.
+
+Settings come from the environment or a `.env` file in the working directory. The names are part of
+the product's interface (PRODUCT.md, "Settings"), so each field names its variable explicitly rather
+than deriving it from a prefix: Slack and Zoom variables keep the names their consoles use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+LANGUAGES = ("en", "es", "pt", "fr")
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """The bot's configuration. A missing credential disables the part that needs it, nothing more."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    db_path: Path = Field(Path("lacralo.db"), validation_alias=_env("LACRALO_DB_PATH"))
+    region_file: Path | None = Field(None, validation_alias=_env("LACRALO_REGION_FILE"))
+    language: str = Field("en", pattern="^(en|es|pt|fr)$", validation_alias=_env("LACRALO_LANGUAGE"))
+    log_level: str = Field("INFO", validation_alias=_env("LACRALO_LOG_LEVEL"))
+
+    smtp_host: str = Field("127.0.0.1", validation_alias=_env("LACRALO_SMTP_HOST"))
+    smtp_port: Port = Field(8025, validation_alias=_env("LACRALO_SMTP_PORT"))
+    lmtp_port: Port | None = Field(None, validation_alias=_env("LACRALO_LMTP_PORT"))
+    max_message_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, validation_alias=_env("LACRALO_MAX_MESSAGE_BYTES")
+    )
+
+    http_host: str = Field("127.0.0.1", validation_alias=_env("LACRALO_HTTP_HOST"))
+    http_port: Port = Field(8080, validation_alias=_env("LACRALO_HTTP_PORT"))
+
+    slack_bot_token: str | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(None, validation_alias=_env("SLACK_SIGNING_SECRET"))
+    slack_app_token: str | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+
+    zoom_webhook_secret_token: str | None = Field(
+        None, validation_alias=_env("ZOOM_WEBHOOK_SECRET_TOKEN")
+    )
+
+    outbound_smtp_host: str | None = Field(
+        None, validation_alias=_env("LACRALO_OUTBOUND_SMTP_HOST")
+    )
+    outbound_smtp_port: Port = Field(25, validation_alias=_env("LACRALO_OUTBOUND_SMTP_PORT"))
+    from_address: str = Field(
+        "lacralo-bot@localhost", validation_alias=_env("LACRALO_FROM_ADDRESS")
+    )
+    command_address: str = Field(
+        "lacralo-bot-commands@localhost", validation_alias=_env("LACRALO_COMMAND_ADDRESS")
+    )
+    announce_address: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_ADDRESS"))
+    announce_channel: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_CHANNEL"))
+
+
+class SettingsError(Exception):
+    """A setting that cannot be used; `variable` and `value` say which, `problem` says why."""
+
+    def __init__(self, variable: str, value: object, problem: str, kind: str = "") -> None:
+        super().__init__(f"{variable}={value!r}: {problem}")
+        self.variable = variable
+        self.value = value
+        self.problem = problem
+        self.kind = kind  # pydantic's error type, e.g. "int_parsing", to pick a translated sentence
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one SettingsError about the first bad one."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = first["loc"][0] if first["loc"] else ""
+        raise SettingsError(str(loc), first.get("input"), first["msg"], first["type"]) from None

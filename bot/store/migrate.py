@@ -1,0 +1,58 @@
+"""Versioned schema: `migrations/NNNN_name.sql`, applied in order, each in its own transaction.
+
+The version lives in SQLite's `user_version`, so a file at any earlier version moves forward and a
+current one is left alone. This module and the .sql files are the one place that owns the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import aiosqlite
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    found = []
+    for path in MIGRATIONS_DIR.iterdir():
+        match = _NAME.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    found.sort()
+    versions = [v for v, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps: {versions}")
+    return found
+
+
+def latest_version() -> int:
+    return len(migration_files())
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> int:
+    """Apply every migration above the file's version (up to `target`); return the new version."""
+    current = await schema_version(conn)
+    for version, path in migration_files():
+        if version <= current or (target is not None and version > target):
+            continue
+        script = path.read_text(encoding="utf-8")
+        # executescript would COMMIT first; wrap by hand so a failed step leaves the file as it was.
+        try:
+            await conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except Exception:
+            if conn.in_transaction:
+                await conn.execute("ROLLBACK")
+            raise
+        current = version
+    return current

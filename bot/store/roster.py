@@ -1,0 +1,147 @@
+"""The roster tables: ALSs, people and their aliases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.identity import normalise_name
+from bot.domain.roster import AlsRecord, KnownRoster, PersonRecord
+
+
+@dataclass(frozen=True)
+class StoredPerson:
+    person_id: int
+    record: PersonRecord
+    als_id: str | None
+
+
+async def known_roster(conn: aiosqlite.Connection) -> KnownRoster:
+    known = KnownRoster()
+    async with conn.execute("SELECT email, als_id, role, slack_id FROM person") as cur:
+        async for email, als_id, role, slack_id in cur:
+            known.person_als[email] = als_id
+            known.person_role[email] = role
+            if slack_id:
+                known.slack_owner[slack_id] = email
+    async with conn.execute(
+        "SELECT a.kind, a.value, p.email FROM person_alias a JOIN person p USING (person_id)"
+    ) as cur:
+        async for kind, value, email in cur:
+            known.alias_owner[(kind, value)] = email
+    return known
+
+
+async def get_als(conn: aiosqlite.Connection, als_id: str) -> AlsRecord | None:
+    async with conn.execute(
+        "SELECT als_id, name, country, subregion, accredited_on, language FROM als WHERE als_id = ?",
+        (als_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return _als(row) if row else None
+
+
+def _als(row: Any) -> AlsRecord:
+    accredited = date.fromisoformat(row[4]) if row[4] else None
+    return AlsRecord(row[0], row[1], row[2], row[3], accredited, row[5])
+
+
+async def list_als(conn: aiosqlite.Connection) -> list[AlsRecord]:
+    async with conn.execute(
+        "SELECT als_id, name, country, subregion, accredited_on, language FROM als"
+        " ORDER BY subregion, country, name"
+    ) as cur:
+        return [_als(row) async for row in cur]
+
+
+async def upsert_als(conn: aiosqlite.Connection, als: AlsRecord, now: str) -> None:
+    await conn.execute(
+        "INSERT INTO als (als_id, name, country, subregion, accredited_on, language, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (als_id) DO UPDATE SET name = excluded.name,"
+        " country = excluded.country, subregion = excluded.subregion,"
+        " accredited_on = excluded.accredited_on, language = excluded.language,"
+        " updated_at = excluded.updated_at",
+        (als.als_id, als.name, als.country, als.subregion,
+         als.accredited_on.isoformat() if als.accredited_on else None, als.language, now),
+    )
+
+
+async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | None:
+    async with conn.execute(
+        "SELECT person_id, email, name, role, slack_id, nationality, als_id FROM person"
+        " WHERE email = ?", (email,),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    emails, names = await _aliases(conn, int(row[0]))
+    record = PersonRecord(row[1], row[2], row[3], row[4], row[5], emails, names)
+    return StoredPerson(int(row[0]), record, row[6])
+
+
+async def _aliases(conn: aiosqlite.Connection, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    emails: list[str] = []
+    names: list[str] = []
+    async with conn.execute(
+        "SELECT kind, shown FROM person_alias WHERE person_id = ? ORDER BY rowid", (person_id,)
+    ) as cur:
+        async for kind, shown in cur:
+            (emails if kind == "email" else names).append(shown)
+    return tuple(emails), tuple(names)
+
+
+async def upsert_person(
+    conn: aiosqlite.Connection, p: PersonRecord, als_id: str | None, now: str
+) -> int:
+    """Insert or update one person and replace their aliases; return the person id."""
+    async with conn.execute(
+        "INSERT INTO person (email, name, als_id, role, slack_id, nationality, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
+        " als_id = excluded.als_id, role = excluded.role, slack_id = excluded.slack_id,"
+        " nationality = excluded.nationality, updated_at = excluded.updated_at"
+        " RETURNING person_id",
+        (p.email, p.name, als_id, p.role, p.slack_id, p.nationality, now),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    person_id = int(row[0])
+    await conn.execute("DELETE FROM person_alias WHERE person_id = ?", (person_id,))
+    aliases = [("email", e, e) for e in p.email_aliases] + [
+        ("name", normalise_name(n), n) for n in p.name_aliases
+    ]
+    await conn.executemany(
+        "INSERT INTO person_alias (person_id, kind, value, shown) VALUES (?, ?, ?, ?)",
+        [(person_id, kind, value, shown) for kind, value, shown in aliases],
+    )
+    return person_id
+
+
+async def export_rows(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    """Every ALS with its people, and the people without an ALS last (als_id None)."""
+    out: dict[str | None, dict[str, Any]] = {}
+    for als in await list_als(conn):
+        out[als.als_id] = {
+            "als_id": als.als_id, "als_name": als.name, "country": als.country,
+            "subregion": als.subregion,
+            "accredited_on": als.accredited_on.isoformat() if als.accredited_on else None,
+            "language": als.language, "people": [],
+        }
+    async with conn.execute(
+        "SELECT person_id, als_id, name, email, role, slack_id, nationality FROM person"
+        " ORDER BY als_id IS NULL, als_id, role, name"
+    ) as cur:
+        people = await cur.fetchall()
+    for row in people:
+        emails, names = await _aliases(conn, int(row[0]))
+        entry = out.setdefault(row[1], {
+            "als_id": None, "als_name": None, "country": None, "subregion": None,
+            "accredited_on": None, "language": None, "people": [],
+        })
+        entry["people"].append({
+            "name": row[2], "email": row[3], "role": row[4], "slack_id": row[5],
+            "nationality": row[6], "aliases": list(emails) + list(names),
+        })
+    return list(out.values())
