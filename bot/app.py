@@ -10,7 +10,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 from typing import TypeVar
 
 from aiohttp import web
@@ -31,9 +31,16 @@ T = TypeVar("T")
 def credential_parts(settings: Settings) -> dict[str, str | None]:
     """Parts that need credentials: the missing setting's name, or None when configured."""
     slack_missing = next(
-        (name for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token),
-                                  ("SLACK_SIGNING_SECRET", settings.slack_signing_secret))
-         if not value), None)
+        (
+            name
+            for name, value in (
+                ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+                ("SLACK_SIGNING_SECRET", settings.slack_signing_secret),
+            )
+            if not value
+        ),
+        None,
+    )
     return {
         "slack": slack_missing,
         "zoom": None if settings.zoom_webhook_secret_token else "ZOOM_WEBHOOK_SECRET_TOKEN",
@@ -54,17 +61,29 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         runner = web.AppRunner(http.build_app(deps), access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
-        await _listen("http", settings.http_host, settings.http_port,
-                      web.TCPSite(runner, settings.http_host, settings.http_port).start())
+        await _listen(
+            "http",
+            settings.http_host,
+            settings.http_port,
+            web.TCPSite(runner, settings.http_host, settings.http_port).start(),
+        )
         _running(deps, "http", f"http://{settings.http_host}:{settings.http_port}/")
 
-        server = await _listen("smtp", settings.smtp_host, settings.smtp_port,
-                               smtp.start_server(deps, settings.smtp_host, settings.smtp_port))
+        server = await _listen(
+            "smtp",
+            settings.smtp_host,
+            settings.smtp_port,
+            smtp.start_server(deps, settings.smtp_host, settings.smtp_port),
+        )
         stack.push_async_callback(_close_server, server)
         _running(deps, "smtp", f"{settings.smtp_host}:{settings.smtp_port}")
         if settings.lmtp_port:
-            lmtp = await _listen("lmtp", settings.smtp_host, settings.lmtp_port, smtp.start_server(
-                deps, settings.smtp_host, settings.lmtp_port, lmtp=True))
+            lmtp = await _listen(
+                "lmtp",
+                settings.smtp_host,
+                settings.lmtp_port,
+                smtp.start_server(deps, settings.smtp_host, settings.lmtp_port, lmtp=True),
+            )
             stack.push_async_callback(_close_server, lmtp)
             _running(deps, "lmtp", f"{settings.smtp_host}:{settings.lmtp_port}")
 
@@ -87,8 +106,12 @@ async def _listen(part: str, host: str, port: int, starting: Awaitable[T]) -> T:
     try:
         return await starting
     except OSError as exc:
-        raise StartupError(Reason("run.error.listen", {
-            "part": part, "host": host, "port": port, "error": exc.strerror or str(exc)})) from None
+        raise StartupError(
+            Reason(
+                "run.error.listen",
+                {"part": part, "host": host, "port": port, "error": exc.strerror or str(exc)},
+            )
+        ) from None
 
 
 def _running(deps: Deps, part: str, where: str) -> None:
@@ -104,7 +127,6 @@ async def _close_server(server: asyncio.base_events.Server) -> None:
 def _install_signal_handlers(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Not the main thread (tests), or no signals here: the caller's `stop` still works.
+        with suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread (tests) or no signals
-            pass

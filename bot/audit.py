@@ -1,8 +1,8 @@
 """The hash-chained audit log: each entry's hash covers its content and the previous entry's hash.
 
 Canonical JSON (sorted keys, no spaces, UTF-8) then SHA-256, so anyone can re-check the chain with a
-few lines of any language. Editing, deleting or re-ordering a stored entry breaks the chain from that
-entry on; `verify` names the first entry that no longer fits (PRODUCT.md, "Transparent").
+few lines of any language. Editing, deleting or re-ordering a stored entry breaks the chain from
+that entry on; `verify` names the first entry that no longer fits (PRODUCT.md, "Transparent").
 """
 
 from __future__ import annotations
@@ -36,8 +36,15 @@ def entry_hash(
     prev_hash: str, seq: int, at: str, actor: str, action: str, subject: str, data: Any
 ) -> str:
     body = canonical_json(
-        {"seq": seq, "at": at, "actor": actor, "action": action, "subject": subject, "data": data,
-         "prev_hash": prev_hash}
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "data": data,
+            "prev_hash": prev_hash,
+        }
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 

@@ -45,23 +45,34 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        problem = t(SETTING_PROBLEMS[exc.kind], lang) if exc.kind in SETTING_PROBLEMS else exc.problem
-        message(t("cli.error.setting", lang, variable=exc.variable, value=exc.value,
-                  problem=problem), style="red")
+        problem = (
+            t(SETTING_PROBLEMS[exc.kind], lang) if exc.kind in SETTING_PROBLEMS else exc.problem
+        )
+        message(
+            t("cli.error.setting", lang, variable=exc.variable, value=exc.value, problem=problem),
+            style="red",
+        )
         return USAGE
     logging.basicConfig(
-        level=settings.log_level.upper() if settings.log_level.upper() in logging._nameToLevel
+        level=settings.log_level.upper()
+        if settings.log_level.upper() in logging._nameToLevel
         else "INFO",
-        format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(message)s",
+        stream=sys.stderr,
     )
     command: Command = args.command
     try:
         return command(args, settings)
     except StoreError as exc:
-        reason = t("cli.error.no_directory", settings.language) if exc.reason == "no_directory" \
+        reason = (
+            t("cli.error.no_directory", settings.language)
+            if exc.reason == "no_directory"
             else exc.reason
-        message(t("cli.error.database", settings.language, path=str(exc.path), reason=reason),
-                style="red")
+        )
+        message(
+            t("cli.error.database", settings.language, path=str(exc.path), reason=reason),
+            style="red",
+        )
     except RegionError as exc:
         message(t("cli.error.region", settings.language, error=str(exc)), style="red")
     except BotError as exc:
@@ -71,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lacralo-bot", description=t("cli.help.description", lang))
+    parser = argparse.ArgumentParser(
+        prog="lacralo-bot", description=t("cli.help.description", lang)
+    )
     parser.add_argument("--version", action="version", version=f"lacralo-bot {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -95,7 +108,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 
 
 def _format_option(parser: argparse.ArgumentParser, lang: str) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="table", help=t("cli.help.format", lang))
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help=t("cli.help.format", lang)
+    )
 
 
 @asynccontextmanager
@@ -120,8 +135,10 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        message(t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
-                style="red")
+        message(
+            t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
+            style="red",
+        )
         return USAGE
 
     async def go() -> services.ImportReport:
@@ -131,10 +148,19 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
     report = asyncio.run(go())
     for rejection in report.rejected:
         why = "; ".join(render(r, lang) for r in rejection.reasons)
-        message(t("roster.report.rejected_line", lang, line=rejection.line, reasons=why),
-                style="yellow")
-    message(t("roster.report.summary", lang, created=report.created, updated=report.updated,
-              unchanged=report.unchanged, rejected=len(report.rejected)))
+        message(
+            t("roster.report.rejected_line", lang, line=rejection.line, reasons=why), style="yellow"
+        )
+    message(
+        t(
+            "roster.report.summary",
+            lang,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=len(report.rejected),
+        )
+    )
     return REJECTED if report.rejected else OK
 
 
@@ -148,14 +174,30 @@ def cmd_roster_export(args: argparse.Namespace, settings: Settings) -> int:
         print_json(exported)
         return OK
     rows = services.roster_csv_rows(exported)
-    columns = ["als_id", "als_name", "country", "accredited_on", "language", "role", "name",
-               "email", "slack_id", "nationality", "aliases"]
+    columns = [
+        "als_id",
+        "als_name",
+        "country",
+        "accredited_on",
+        "language",
+        "role",
+        "name",
+        "email",
+        "slack_id",
+        "nationality",
+        "aliases",
+    ]
     if args.format == "csv":
         print_csv(rows, columns)
     else:
         lang = settings.language
-        print_table(rows, columns, [t(f"roster.column.{c}", lang) for c in columns],
-                    t("roster.export_title", lang))
+        shown = [c for c in columns if c not in ("slack_id", "nationality")]
+        print_table(
+            rows,
+            shown,
+            [t(f"roster.column.{c}", lang) for c in shown],
+            t("roster.export_title", lang),
+        )
     return OK
 
 
@@ -167,8 +209,10 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
         if broken is None:
             message(t("audit.intact", lang, count=count), style="green")
             return OK
-        message(t("audit.broken", lang, seq=broken.seq, why=t(f"audit.break.{broken.why}", lang)),
-                style="red")
+        message(
+            t("audit.broken", lang, seq=broken.seq, why=t(f"audit.break.{broken.why}", lang)),
+            style="red",
+        )
         return REJECTED
 
     return asyncio.run(go())

@@ -22,8 +22,9 @@ def print_json(value: Any) -> None:
 
 
 def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore",
-                            lineterminator="\n")
+    writer = csv.DictWriter(
+        sys.stdout, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
     writer.writeheader()
     for row in rows:
         writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
@@ -37,7 +38,8 @@ def print_table(
         table.add_column(header)
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    Console().print(table)
+    # Piped output has no terminal width to respect; don't squeeze a wide listing into 80 columns.
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
 def message(text: str, style: str | None = None) -> None:

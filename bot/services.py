@@ -49,7 +49,9 @@ def read_roster_csv(data: bytes) -> list[tuple[int, dict[str, str | None]]]:
     try:
         return [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        raise BadInput(Reason("roster.file.unreadable", {"line": reader.line_num, "error": str(exc)})) from None
+        raise BadInput(
+            Reason("roster.file.unreadable", {"line": reader.line_num, "error": str(exc)})
+        ) from None
 
 
 async def import_roster(
@@ -112,18 +114,25 @@ def roster_csv_rows(exported: list[dict[str, Any]]) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for als in exported:
         base = {
-            "als_id": als["als_id"] or "", "als_name": als["als_name"] or "",
-            "country": als["country"] or "", "accredited_on": als["accredited_on"] or "",
+            "als_id": als["als_id"] or "",
+            "als_name": als["als_name"] or "",
+            "country": als["country"] or "",
+            "accredited_on": als["accredited_on"] or "",
             "language": als["language"] or "" if als["als_id"] else "",
         }
         people = als["people"] or [None]
         for p in people:
-            rows.append(base | {
-                "role": p["role"] if p else "", "name": p["name"] if p else "",
-                "email": p["email"] if p else "", "slack_id": (p["slack_id"] or "") if p else "",
-                "nationality": (p["nationality"] or "") if p else "",
-                "aliases": ";".join(p["aliases"]) if p else "",
-            })
+            rows.append(
+                base
+                | {
+                    "role": p["role"] if p else "",
+                    "name": p["name"] if p else "",
+                    "email": p["email"] if p else "",
+                    "slack_id": (p["slack_id"] or "") if p else "",
+                    "nationality": (p["nationality"] or "") if p else "",
+                    "aliases": ";".join(p["aliases"]) if p else "",
+                }
+            )
     return rows
 
 

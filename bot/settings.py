@@ -22,15 +22,21 @@ def _env(name: str) -> AliasChoices:
 
 
 class Settings(BaseSettings):
-    """The bot's configuration. A missing credential disables the part that needs it, nothing more."""
+    """The configuration. A missing credential disables the part that needs it, nothing more."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        env_ignore_empty=True,
     )
 
     db_path: Path = Field(Path("lacralo.db"), validation_alias=_env("LACRALO_DB_PATH"))
     region_file: Path | None = Field(None, validation_alias=_env("LACRALO_REGION_FILE"))
-    language: str = Field("en", pattern="^(en|es|pt|fr)$", validation_alias=_env("LACRALO_LANGUAGE"))
+    language: str = Field(
+        "en", pattern="^(en|es|pt|fr)$", validation_alias=_env("LACRALO_LANGUAGE")
+    )
     log_level: str = Field("INFO", validation_alias=_env("LACRALO_LOG_LEVEL"))
 
     smtp_host: str = Field("127.0.0.1", validation_alias=_env("LACRALO_SMTP_HOST"))
@@ -78,7 +84,7 @@ class SettingsError(Exception):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning pydantic's report into one SettingsError about the first bad one."""
+    """Read the settings; pydantic's report becomes one SettingsError about the first bad one."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

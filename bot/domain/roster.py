@@ -17,8 +17,17 @@ from bot.domain.identity import is_valid_email, normalise_email, normalise_name
 from bot.domain.reasons import Reason
 
 COLUMNS = (
-    "als_id", "als_name", "country", "accredited_on", "language", "role",
-    "name", "email", "slack_id", "nationality", "aliases",
+    "als_id",
+    "als_name",
+    "country",
+    "accredited_on",
+    "language",
+    "role",
+    "name",
+    "email",
+    "slack_id",
+    "nationality",
+    "aliases",
 )
 REQUIRED_COLUMNS = ("als_id", "als_name", "country", "role", "name", "email")
 ROLES = ("representative", "member", "observer", "chair", "secretary", "staff")
@@ -75,7 +84,9 @@ class KnownRoster:
     alias_owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, value) -> email
 
 
-def parse_row(line: int, raw: Mapping[str, str | None], countries: Mapping[str, str]) -> RosterRow | Rejection:
+def parse_row(
+    line: int, raw: Mapping[str, str | None], countries: Mapping[str, str]
+) -> RosterRow | Rejection:
     """Check one row on its own. `countries` maps ISO code -> sub-region code."""
     cell = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     reasons: list[Reason] = []
@@ -90,7 +101,9 @@ def parse_row(line: int, raw: Mapping[str, str | None], countries: Mapping[str, 
     return RosterRow(line, als, person)
 
 
-def _parse_als(cell: dict[str, str], countries: Mapping[str, str], reasons: list[Reason]) -> AlsRecord | None:
+def _parse_als(
+    cell: dict[str, str], countries: Mapping[str, str], reasons: list[Reason]
+) -> AlsRecord | None:
     if not cell["als_id"]:
         return None
     if not _ALS_ID.match(cell["als_id"]):
@@ -106,7 +119,9 @@ def _parse_als(cell: dict[str, str], countries: Mapping[str, str], reasons: list
         reasons.append(Reason("roster.reject.unknown_language", {"value": cell["language"]}))
     if reasons:
         return None
-    return AlsRecord(cell["als_id"], cell["als_name"], country, countries[country], accredited, language)
+    return AlsRecord(
+        cell["als_id"], cell["als_name"], country, countries[country], accredited, language
+    )
 
 
 def _parse_date(text: str, reasons: list[Reason]) -> date | None:
@@ -139,8 +154,13 @@ def _parse_person(cell: dict[str, str], reasons: list[Reason]) -> PersonRecord |
     if reasons:
         return None
     return PersonRecord(
-        normalise_email(cell["email"]), cell["name"], role, cell["slack_id"] or None, nationality,
-        email_aliases, name_aliases,
+        normalise_email(cell["email"]),
+        cell["name"],
+        role,
+        cell["slack_id"] or None,
+        nationality,
+        email_aliases,
+        name_aliases,
     )
 
 
@@ -159,7 +179,9 @@ def _split_aliases(text: str, reasons: list[Reason]) -> tuple[tuple[str, ...], t
     return tuple(dict.fromkeys(emails)), tuple(dict.fromkeys(names))
 
 
-def check_rows(rows: Iterable[RosterRow | Rejection], known: KnownRoster) -> tuple[list[RosterRow], list[Rejection]]:
+def check_rows(
+    rows: Iterable[RosterRow | Rejection], known: KnownRoster
+) -> tuple[list[RosterRow], list[Rejection]]:
     """Apply the checks that span rows and the database; keep the file order."""
     accepted: list[RosterRow] = []
     rejected: list[Rejection] = []
@@ -189,8 +211,12 @@ class _FileState:
     def conflicts(self, row: RosterRow, known: KnownRoster) -> list[Reason]:
         reasons: list[Reason] = []
         if row.als and row.als.als_id in self.als and self.als[row.als.als_id] != row.als:
-            reasons.append(Reason("roster.reject.als_conflict",
-                                  {"als_id": row.als.als_id, "line": self.als_line[row.als.als_id]}))
+            reasons.append(
+                Reason(
+                    "roster.reject.als_conflict",
+                    {"als_id": row.als.als_id, "line": self.als_line[row.als.als_id]},
+                )
+            )
         if row.person:
             reasons.extend(self._person_conflicts(row, known))
         return reasons
@@ -201,9 +227,15 @@ class _FileState:
         reasons: list[Reason] = []
         if p.email in self.person_als:
             other = self.person_als[p.email]
-            key = "roster.reject.email_two_als" if other != als_id else "roster.reject.email_repeated"
-            reasons.append(Reason(key, {"email": p.email, "line": self.person_line[p.email],
-                                        "als_id": other or "-"}))
+            key = (
+                "roster.reject.email_two_als" if other != als_id else "roster.reject.email_repeated"
+            )
+            reasons.append(
+                Reason(
+                    key,
+                    {"email": p.email, "line": self.person_line[p.email], "als_id": other or "-"},
+                )
+            )
         if p.slack_id:
             owner = self.slack_owner.get(p.slack_id) or known.slack_owner.get(p.slack_id)
             if owner and owner != p.email:
@@ -237,7 +269,9 @@ class _FileState:
 
 
 def _alias_keys(p: PersonRecord) -> list[tuple[str, str]]:
-    return [("email", e) for e in p.email_aliases] + [("name", normalise_name(n)) for n in p.name_aliases]
+    return [("email", e) for e in p.email_aliases] + [
+        ("name", normalise_name(n)) for n in p.name_aliases
+    ]
 
 
 def _limit_representatives(
@@ -251,8 +285,12 @@ def _limit_representatives(
         if role != "representative" or als_id is None:
             continue
         row = in_file.get(email)
-        still_rep = row is None or (row.person is not None and row.person.role == "representative"
-                                    and row.als is not None and row.als.als_id == als_id)
+        still_rep = row is None or (
+            row.person is not None
+            and row.person.role == "representative"
+            and row.als is not None
+            and row.als.als_id == als_id
+        )
         if still_rep:
             reps.setdefault(als_id, set()).add(email)
     kept: list[RosterRow] = []
@@ -260,9 +298,17 @@ def _limit_representatives(
         if row.person and row.als and row.person.role == "representative":
             current = reps.setdefault(row.als.als_id, set())
             if row.person.email not in current and len(current) >= MAX_REPRESENTATIVES:
-                rejected.append(Rejection(row.line, (Reason(
-                    "roster.reject.third_representative",
-                    {"als_id": row.als.als_id, "present": ", ".join(sorted(current))}),)))
+                rejected.append(
+                    Rejection(
+                        row.line,
+                        (
+                            Reason(
+                                "roster.reject.third_representative",
+                                {"als_id": row.als.als_id, "present": ", ".join(sorted(current))},
+                            ),
+                        ),
+                    )
+                )
                 continue
             current.add(row.person.email)
         kept.append(row)

@@ -114,7 +114,9 @@ def _build(raw: dict[str, Any]) -> Region:
     for year, row in rotation.items():
         for pos, sub_code in row.items():
             if pos not in positions or sub_code not in subregions:
-                raise ValueError(f"rotation {year}: unknown position or sub-region {pos}={sub_code}")
+                raise ValueError(
+                    f"rotation {year}: unknown position or sub-region {pos}={sub_code}"
+                )
     lists = {
         item["list_id"].lower(): MailingList(item["list_id"].lower(), item["name"], item["kind"])
         for item in raw.get("lists", [])

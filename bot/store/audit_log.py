@@ -12,7 +12,11 @@ from bot.audit import GENESIS, AuditEntry, canonical_json, entry_hash
 
 
 async def append(
-    conn: aiosqlite.Connection, at: str, actor: str, action: str, subject: str,
+    conn: aiosqlite.Connection,
+    at: str,
+    actor: str,
+    action: str,
+    subject: str,
     data: Mapping[str, Any],
 ) -> AuditEntry:
     """Add one entry; call inside the transaction that makes the change it records."""

@@ -37,7 +37,8 @@ async def known_roster(conn: aiosqlite.Connection) -> KnownRoster:
 
 async def get_als(conn: aiosqlite.Connection, als_id: str) -> AlsRecord | None:
     async with conn.execute(
-        "SELECT als_id, name, country, subregion, accredited_on, language FROM als WHERE als_id = ?",
+        "SELECT als_id, name, country, subregion, accredited_on, language FROM als"
+        " WHERE als_id = ?",
         (als_id,),
     ) as cur:
         row = await cur.fetchone()
@@ -64,15 +65,23 @@ async def upsert_als(conn: aiosqlite.Connection, als: AlsRecord, now: str) -> No
         " country = excluded.country, subregion = excluded.subregion,"
         " accredited_on = excluded.accredited_on, language = excluded.language,"
         " updated_at = excluded.updated_at",
-        (als.als_id, als.name, als.country, als.subregion,
-         als.accredited_on.isoformat() if als.accredited_on else None, als.language, now),
+        (
+            als.als_id,
+            als.name,
+            als.country,
+            als.subregion,
+            als.accredited_on.isoformat() if als.accredited_on else None,
+            als.language,
+            now,
+        ),
     )
 
 
 async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | None:
     async with conn.execute(
         "SELECT person_id, email, name, role, slack_id, nationality, als_id FROM person"
-        " WHERE email = ?", (email,),
+        " WHERE email = ?",
+        (email,),
     ) as cur:
         row = await cur.fetchone()
     if row is None:
@@ -82,7 +91,9 @@ async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | N
     return StoredPerson(int(row[0]), record, row[6])
 
 
-async def _aliases(conn: aiosqlite.Connection, person_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+async def _aliases(
+    conn: aiosqlite.Connection, person_id: int
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     emails: list[str] = []
     names: list[str] = []
     async with conn.execute(
@@ -124,10 +135,13 @@ async def export_rows(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
     out: dict[str | None, dict[str, Any]] = {}
     for als in await list_als(conn):
         out[als.als_id] = {
-            "als_id": als.als_id, "als_name": als.name, "country": als.country,
+            "als_id": als.als_id,
+            "als_name": als.name,
+            "country": als.country,
             "subregion": als.subregion,
             "accredited_on": als.accredited_on.isoformat() if als.accredited_on else None,
-            "language": als.language, "people": [],
+            "language": als.language,
+            "people": [],
         }
     async with conn.execute(
         "SELECT person_id, als_id, name, email, role, slack_id, nationality FROM person"
@@ -136,12 +150,26 @@ async def export_rows(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
         people = await cur.fetchall()
     for row in people:
         emails, names = await _aliases(conn, int(row[0]))
-        entry = out.setdefault(row[1], {
-            "als_id": None, "als_name": None, "country": None, "subregion": None,
-            "accredited_on": None, "language": None, "people": [],
-        })
-        entry["people"].append({
-            "name": row[2], "email": row[3], "role": row[4], "slack_id": row[5],
-            "nationality": row[6], "aliases": list(emails) + list(names),
-        })
+        entry = out.setdefault(
+            row[1],
+            {
+                "als_id": None,
+                "als_name": None,
+                "country": None,
+                "subregion": None,
+                "accredited_on": None,
+                "language": None,
+                "people": [],
+            },
+        )
+        entry["people"].append(
+            {
+                "name": row[2],
+                "email": row[3],
+                "role": row[4],
+                "slack_id": row[5],
+                "nationality": row[6],
+                "aliases": list(emails) + list(names),
+            }
+        )
     return list(out.values())

@@ -53,18 +53,25 @@ async def index(request: web.Request) -> web.Response:
     grouped: dict[str, list[dict[str, str | None]]] = {}
     for als in await roster_store.list_als(deps.store):
         country = region.countries.get(als.country)
-        grouped.setdefault(als.subregion, []).append({
-            "name": als.name,
-            "country": country.name(lang) if country else als.country,
-            "accredited": als.accredited_on.isoformat() if als.accredited_on else None,
-        })
+        grouped.setdefault(als.subregion, []).append(
+            {
+                "name": als.name,
+                "country": country.name(lang) if country else als.country,
+                "accredited": als.accredited_on.isoformat() if als.accredited_on else None,
+            }
+        )
     subregions = [
         {"code": code, "name": sub.name(lang), "als": grouped[code]}
-        for code, sub in region.subregions.items() if code in grouped
+        for code, sub in region.subregions.items()
+        if code in grouped
     ]
     html = render_page(
-        "index.html", lang, request.path,
-        ralo=region.ralo, ralo_name=region.names.get(lang, region.ralo), subregions=subregions,
+        "index.html",
+        lang,
+        request.path,
+        ralo=region.ralo,
+        ralo_name=region.names.get(lang, region.ralo),
+        subregions=subregions,
         total=sum(len(v) for v in grouped.values()),
         countries=len({a["country"] for v in grouped.values() for a in v}),
     )

@@ -19,7 +19,7 @@ class ListPostHandler:
         self.deps = deps
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        # Not yet stored means not yet accepted: ask the sender to retry (PRODUCT.md "Nothing lost").
+        # Not stored means not accepted: ask the sender to retry (PRODUCT.md "Nothing lost").
         return "451 4.3.0 Not accepting list posts yet, try again later"
 
 
@@ -29,8 +29,12 @@ async def start_server(
     handler = ListPostHandler(deps)
     protocol: Any = LMTP if lmtp else SMTP
     factory = partial(
-        protocol, handler, data_size_limit=deps.settings.max_message_bytes,
-        enable_SMTPUTF8=True, decode_data=False, ident="lacralo-bot",
+        protocol,
+        handler,
+        data_size_limit=deps.settings.max_message_bytes,
+        enable_SMTPUTF8=True,
+        decode_data=False,
+        ident="lacralo-bot",
     )
     loop = asyncio.get_running_loop()
     return await loop.create_server(factory, host=host, port=port)

@@ -1,0 +1,88 @@
+"""`lacralo-bot run` on a fresh directory with no .env and no credentials."""
+
+from __future__ import annotations
+
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import run_cli
+from tests.conftest import EXAMPLE_ROSTER, free_port
+from tests.e2e.bot_process import BotProcess
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+
+
+@pytest.fixture
+def bot(tmp_path: Path) -> Iterator[BotProcess]:
+    process = BotProcess(tmp_path).start()
+    yield process
+    if process.proc and process.proc.poll() is None:
+        process.stop(signal.SIGKILL)
+
+
+def test_starts_bare_and_reports_its_parts(bot: BotProcess, tmp_path: Path) -> None:
+    health = bot.get_json("/healthz")
+    assert health["version"] and health["schema_version"] >= 2
+    parts = health["parts"]
+    assert parts["http"] == "running" and parts["smtp"] == "running"
+    for part in ("slack", "zoom", "outbound_mail"):
+        assert parts[part].startswith("skipped"), parts
+    assert (tmp_path / "lacralo.db").exists()
+    log = bot.log()
+    assert "Slack skipped: SLACK_BOT_TOKEN is not set" in log
+    assert "Zoom webhooks skipped: ZOOM_WEBHOOK_SECRET_TOKEN is not set" in log
+    assert "Outbound e-mail skipped" in log
+    assert "Traceback" not in log
+
+
+def test_sigterm_and_ctrl_c_stop_cleanly(tmp_path: Path) -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        process = BotProcess(tmp_path).start()
+        assert process.stop(sig) == 0
+        assert "Stopping" in process.log() and "Traceback" not in process.log()
+
+
+def test_empty_database_page_says_what_to_do(bot: BotProcess) -> None:
+    status, body, headers = bot.get("/?lang=en")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert "No ALSs yet" in body and "lacralo-bot roster import examples/roster.csv" in body
+
+
+@pytest.mark.parametrize(
+    ("lang", "subregion", "country"),
+    [
+        ("en", "Sub-region D: Southern Cone", "Brazil"),
+        ("es", "Subregión D: Cono Sur", "Brasil"),
+        ("pt", "Sub-região D: Cone Sul", "Brasil"),
+        ("fr", "Sous-région D : Cône Sud", "Brésil"),
+    ],
+)
+def test_public_page_lists_als_by_subregion_in_each_language(
+    bot: BotProcess, tmp_path: Path, lang: str, subregion: str, country: str
+) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    status, body, _ = bot.get(f"/?lang={lang}")
+    assert status == 200
+    assert f'<html lang="{lang}">' in body
+    assert subregion in body and country in body
+    assert "Instituto Exemplo de Cidadania Digital" in body
+    assert not EMAIL.findall(body), "the public page must not show e-mail addresses"
+    assert "Pérez" not in body, "the public page must not show people's names"
+
+
+def test_page_language_from_browser_when_not_asked(bot: BotProcess) -> None:
+    _, body, _ = bot.get("/", headers={"Accept-Language": "pt-BR,pt;q=0.9"})
+    assert '<html lang="pt">' in body
+
+
+def test_port_in_use_is_one_clear_sentence(tmp_path: Path, bot: BotProcess) -> None:
+    done = run_cli(
+        tmp_path, "run", LACRALO_HTTP_PORT=str(bot.http_port), LACRALO_SMTP_PORT=str(free_port())
+    )
+    assert done.returncode == 2
+    assert f"Cannot listen for http on 127.0.0.1:{bot.http_port}" in done.stderr
+    assert "Traceback" not in done.stderr
