@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/lacralo-bot run
 
 test: $(STAMP)
-	$(BIN)/ruff check bot handlers tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
