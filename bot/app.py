@@ -53,7 +53,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     lang = settings.language
     async with AsyncExitStack() as stack:
-        conn = await open_store(settings.db_path)
+        conn = await open_store(settings.db_path, settings.db_busy_timeout_ms)
         stack.push_async_callback(conn.close)
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))

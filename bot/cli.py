@@ -19,14 +19,19 @@ from typing import Any
 
 import aiosqlite
 
-from bot import __version__, services
+from bot import __version__
 from bot.deps import iso, utc_now
 from bot.errors import BadInput, BotError
 from bot.i18n import language_or_default, render, t
-from bot.output import FORMATS, message, print_csv, print_json, print_table
+from bot.mail.mbox import messages, open_archive
+from bot.output import FORMATS, message, print_csv, print_json, print_table, progress_bar
 from bot.region import Region, RegionError, load_region
+from bot.services import audit as audit_service
+from bot.services import roster as roster_service
+from bot.services.backfill import BackfillReport, backfill_archive
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError, open_store
+from bot.store import participation as participation_store
 
 OK, REJECTED, USAGE = 0, 1, 2
 SETTING_PROBLEMS = {
@@ -100,6 +105,23 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     _format_option(exp, lang)
     exp.set_defaults(command=cmd_roster_export)
 
+    part = sub.add_parser("participation", help=t("cli.help.participation", lang))
+    part.add_argument("--als", metavar="ID", help=t("cli.help.als_filter", lang))
+    part.add_argument("--unmatched", action="store_true", help=t("cli.help.unmatched", lang))
+    _format_option(part, lang)
+    part.set_defaults(command=cmd_participation)
+
+    lists = sub.add_parser("lists", help=t("cli.help.lists", lang))
+    _format_option(lists, lang)
+    lists.set_defaults(command=cmd_lists)
+
+    backfill = sub.add_parser("backfill", help=t("cli.help.backfill", lang))
+    backfill_sub = backfill.add_subparsers(required=True, metavar="SOURCE")
+    mbox = backfill_sub.add_parser("mbox", help=t("cli.help.backfill_mbox", lang))
+    mbox.add_argument("file", type=Path, help=t("cli.help.mbox_file", lang))
+    mbox.add_argument("--list-id", help=t("cli.help.list_id", lang))
+    mbox.set_defaults(command=cmd_backfill_mbox)
+
     audit = sub.add_parser("audit", help=t("cli.help.audit", lang))
     audit_sub = audit.add_subparsers(required=True, metavar="ACTION")
     verify = audit_sub.add_parser("verify", help=t("cli.help.audit_verify", lang))
@@ -116,7 +138,7 @@ def _format_option(parser: argparse.ArgumentParser, lang: str) -> None:
 @asynccontextmanager
 async def _store(settings: Settings) -> AsyncIterator[tuple[aiosqlite.Connection, Region]]:
     region = load_region(settings.region_file)
-    conn = await open_store(settings.db_path)
+    conn = await open_store(settings.db_path, settings.db_busy_timeout_ms)
     try:
         yield conn, region
     finally:
@@ -141,9 +163,9 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         )
         return USAGE
 
-    async def go() -> services.ImportReport:
+    async def go() -> roster_service.ImportReport:
         async with _store(settings) as (conn, region):
-            return await services.import_roster(conn, region, data, iso(utc_now()), _actor())
+            return await roster_service.import_roster(conn, region, data, iso(utc_now()), _actor())
 
     report = asyncio.run(go())
     for rejection in report.rejected:
@@ -167,44 +189,96 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_roster_export(args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> list[dict[str, Any]]:
         async with _store(settings) as (conn, _region):
-            return await services.export_roster(conn)
+            return await roster_service.export_roster(conn)
 
     exported = asyncio.run(go())
     if args.format == "json":
         print_json(exported)
         return OK
-    rows = services.roster_csv_rows(exported)
-    columns = [
-        "als_id",
-        "als_name",
-        "country",
-        "accredited_on",
-        "language",
-        "role",
-        "name",
-        "email",
-        "slack_id",
-        "nationality",
-        "aliases",
-    ]
-    if args.format == "csv":
+    columns = ["als_id", "als_name", "country", "accredited_on", "language", "role", "name",
+               "email", "slack_id", "nationality", "aliases"]
+    in_table = [c for c in columns if c not in ("slack_id", "nationality")]
+    rows = roster_service.roster_csv_rows(exported)
+    return _listing(args, settings, rows, columns, "roster", table_columns=in_table)
+
+
+def _listing(
+    args: argparse.Namespace, settings: Settings, rows: list[dict[str, Any]], columns: list[str],
+    topic: str, table_columns: list[str] | None = None,
+) -> int:
+    """Print `rows` in the asked format; table headers and title come from `<topic>.column.*`."""
+    if args.format == "json":
+        print_json(rows)
+    elif args.format == "csv":
         print_csv(rows, columns)
     else:
         lang = settings.language
-        shown = [c for c in columns if c not in ("slack_id", "nationality")]
-        print_table(
-            rows,
-            shown,
-            [t(f"roster.column.{c}", lang) for c in shown],
-            t("roster.export_title", lang),
-        )
+        shown = table_columns or columns
+        headers = [t(f"{topic}.column.{c}", lang) for c in shown]
+        print_table(rows, shown, headers, t(f"{topic}.title", lang, count=len(rows)))
     return OK
+
+
+def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            if args.unmatched:
+                return await participation_store.unmatched(conn)
+            return await participation_store.events(conn, args.als)
+
+    rows = asyncio.run(go())
+    if args.unmatched:
+        columns = ["address", "name", "kind", "source", "occurred_at"]
+        return _listing(args, settings, rows, columns, "participation.unmatched")
+    columns = ["als_id", "person", "kind", "source", "occurred_at"]
+    return _listing(args, settings, rows, columns, "participation.log")
+
+
+def cmd_lists(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await participation_store.lists(conn)
+
+    columns = ["list_id", "name", "kind", "known", "posts", "first_seen"]
+    return _listing(args, settings, asyncio.run(go()), columns, "participation.lists")
+
+
+def cmd_backfill_mbox(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    try:
+        stream, underlying = open_archive(args.file)
+    except OSError as exc:
+        message(t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
+                style="red")
+        return USAGE
+    total = args.file.stat().st_size
+
+    async def go() -> BackfillReport:
+        async with _store(settings) as (conn, region):
+            with stream, progress_bar(t("participation.backfill.progress", lang), total) as bar:
+                return await backfill_archive(
+                    conn, region, messages(stream), args.list_id, utc_now(),
+                    progress=lambda: bar(underlying.tell()),
+                )
+
+    try:
+        report = asyncio.run(go())
+    except (OSError, EOFError) as exc:  # a truncated .gz, a read error mid-way
+        message(t("cli.error.file", lang, path=str(args.file), reason=str(exc)), style="red")
+        return REJECTED
+    for key, count in sorted(report.why_unreadable.items()):
+        message(t("participation.backfill.unreadable_reason", lang, count=count,
+                  why=t(key, lang)), style="yellow")
+    message(t("participation.backfill.summary", lang, read=report.read, matched=report.matched,
+              unmatched=report.unmatched, duplicates=report.duplicates,
+              unreadable=report.unreadable))
+    return REJECTED if report.unreadable else OK
 
 
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> int:
         async with _store(settings) as (conn, _region):
-            count, broken = await services.verify_audit(conn)
+            count, broken = await audit_service.verify(conn)
         lang = settings.language
         if broken is None:
             message(t("audit.intact", lang, count=count), style="green")

@@ -8,10 +8,12 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 FORMATS = ("table", "csv", "json")
@@ -44,3 +46,13 @@ def print_table(
 
 def message(text: str, style: str | None = None) -> None:
     Console(stderr=True).print(text, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A byte-based progress bar on stderr; yields a function taking the position reached."""
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda position: progress.update(task, completed=position)

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
 
     db_path: Path = Field(Path("lacralo.db"), validation_alias=_env("LACRALO_DB_PATH"))
+    db_busy_timeout_ms: int = Field(
+        5000, ge=0, le=600_000, validation_alias=_env("LACRALO_DB_BUSY_TIMEOUT_MS")
+    )
     region_file: Path | None = Field(None, validation_alias=_env("LACRALO_REGION_FILE"))
     language: str = Field(
         "en", pattern="^(en|es|pt|fr)$", validation_alias=_env("LACRALO_LANGUAGE")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import aiosqlite
 
-from bot import services
 from bot.audit import GENESIS, AuditEntry, entry_hash, verify
 from bot.region import Region
+from bot.services import audit as audit_service
+from bot.services import roster as roster_service
 from tests.conftest import EXAMPLE_ROSTER
 
 
@@ -58,13 +59,13 @@ def test_rehashed_entry_breaks_the_next_link() -> None:
 async def test_roster_changes_are_audited_and_a_hand_edit_is_caught(
     store: aiosqlite.Connection, region: Region
 ) -> None:
-    await services.import_roster(
+    await roster_service.import_roster(
         store, region, EXAMPLE_ROSTER.read_bytes(), "2026-11-24T10:00:00+00:00", "t"
     )
-    count, broken = await services.verify_audit(store)
+    count, broken = await audit_service.verify(store)
     assert count > 10 and broken is None
     # A hand edit has to get past the append-only trigger first, as a tamperer would.
     await store.execute("DROP TRIGGER audit_log_no_update")
     await store.execute("UPDATE audit_log SET data = replace(data, 'María', 'Mario') WHERE seq = 2")
-    count, broken = await services.verify_audit(store)
+    count, broken = await audit_service.verify(store)
     assert broken is not None and broken.seq == 2 and broken.why == "content"

@@ -8,9 +8,9 @@ import io
 import aiosqlite
 import pytest
 
-from bot import services
 from bot.errors import BadInput
 from bot.region import Region
+from bot.services import roster as roster_service
 from tests.conftest import EXAMPLE_ROSTER
 
 NOW = "2026-11-24T10:00:00+00:00"
@@ -37,8 +37,8 @@ MIXED = (
 
 async def import_text(
     conn: aiosqlite.Connection, region: Region, text: str
-) -> services.ImportReport:
-    return await services.import_roster(conn, region, text.encode("utf-8"), NOW, "test")
+) -> roster_service.ImportReport:
+    return await roster_service.import_roster(conn, region, text.encode("utf-8"), NOW, "test")
 
 
 async def test_good_rows_imported_and_each_bad_row_named(
@@ -56,7 +56,7 @@ async def test_good_rows_imported_and_each_bad_row_named(
         11: ["unknown_language"],
     }
     assert report.created == 4 and report.updated == 0
-    exported = await services.export_roster(store)
+    exported = await roster_service.export_roster(store)
     emails = sorted(p["email"] for als in exported for p in als["people"])
     assert emails == [
         "ana@example.org",
@@ -89,21 +89,21 @@ async def test_round_trip_keeps_accents_and_aliases(
     store: aiosqlite.Connection, region: Region
 ) -> None:
     data = EXAMPLE_ROSTER.read_bytes()
-    first = await services.import_roster(store, region, data, NOW, "test")
+    first = await roster_service.import_roster(store, region, data, NOW, "test")
     assert not first.rejected
-    rows = services.roster_csv_rows(await services.export_roster(store))
+    rows = roster_service.roster_csv_rows(await roster_service.export_roster(store))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)
     exported = buffer.getvalue()
     assert "Jean-Baptiste Étienne" in exported and "María Pérez - AFUI" in exported
-    again = await services.import_roster(store, region, exported.encode("utf-8"), NOW, "test")
+    again = await roster_service.import_roster(store, region, exported.encode("utf-8"), NOW, "test")
     assert (again.created, again.updated, len(again.rejected)) == (0, 0, 0)
 
 
 async def test_bom_is_accepted(store: aiosqlite.Connection, region: Region) -> None:
-    report = await services.import_roster(
+    report = await roster_service.import_roster(
         store, region, b"\xef\xbb\xbf" + MIXED.encode("utf-8"), NOW, "test"
     )
     assert report.created == 4
@@ -124,7 +124,7 @@ async def test_unreadable_files_are_bad_input(
     store: aiosqlite.Connection, region: Region, data: bytes, key: str
 ) -> None:
     with pytest.raises(BadInput) as caught:
-        await services.import_roster(store, region, data, NOW, "test")
+        await roster_service.import_roster(store, region, data, NOW, "test")
     assert caught.value.reason.key == key
 
 

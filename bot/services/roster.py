@@ -1,8 +1,4 @@
-"""Use cases: load from the store, apply the domain rules, save with an audit entry, report.
-
-Services own the transactions. They return plain results with Reasons; the CLI, the pages and the
-handlers put those into words.
-"""
+"""Roster use cases: import (validate, upsert, audit) and export."""
 
 from __future__ import annotations
 
@@ -13,13 +9,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot import audit
 from bot.domain import roster as rules
 from bot.domain.reasons import Reason
 from bot.errors import BadInput
 from bot.region import Region
 from bot.store import audit_log
+from bot.store import participation as participation_store
 from bot.store import roster as roster_store
+from bot.store.transaction import transaction
 
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
 
@@ -30,6 +27,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[rules.Rejection] = field(default_factory=list)
+    attributed: int = 0  # earlier unmatched events now given to a person
 
 
 def read_roster_csv(data: bytes) -> list[tuple[int, dict[str, str | None]]]:
@@ -62,16 +60,13 @@ async def import_roster(
     countries = {code: c.subregion for code, c in region.countries.items()}
     parsed = [rules.parse_row(line, row, countries) for line, row in raw_rows]
     report = ImportReport()
-    await conn.execute("BEGIN IMMEDIATE")
-    try:
+    async with transaction(conn):
         known = await roster_store.known_roster(conn)
         accepted, report.rejected = rules.check_rows(parsed, known)
         for row in accepted:
             await _apply_row(conn, row, now, actor, report)
-        await conn.execute("COMMIT")
-    except BaseException:
-        await conn.execute("ROLLBACK")
-        raise
+        # A new address or alias attributes that sender's earlier posts and joins (issue 3).
+        report.attributed = await participation_store.attribute_unmatched(conn)
     return report
 
 
@@ -134,9 +129,3 @@ def roster_csv_rows(exported: list[dict[str, Any]]) -> list[dict[str, str]]:
                 }
             )
     return rows
-
-
-async def verify_audit(conn: aiosqlite.Connection) -> tuple[int, audit.ChainBreak | None]:
-    """Re-hash the whole log; return how many entries were read and the first break, if any."""
-    read: list[audit.AuditEntry] = [e async for e in audit_log.entries(conn)]
-    return len(read), audit.verify(read)

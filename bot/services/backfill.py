@@ -1,0 +1,87 @@
+"""Back-filling participation from list archives, idempotently and in batches.
+
+Each post goes through the same parser and the same recording as live SMTP, so an archive and the
+live list agree, and a post seen both ways counts once (its Message-ID).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from bot.domain.reasons import Reason
+from bot.mail.mbox import ArchivedMessage
+from bot.mail.post import ListPost, UnreadableMessage, parse_post
+from bot.region import Region
+from bot.services.participation import Outcome, record_many
+
+BATCH = 500
+
+
+@dataclass
+class BackfillReport:
+    read: int = 0
+    matched: int = 0
+    unmatched: int = 0
+    duplicates: int = 0
+    unreadable: int = 0
+    why_unreadable: Counter[str] = field(default_factory=Counter)
+
+
+async def backfill_archive(
+    conn: aiosqlite.Connection, region: Region, archived: Iterable[ArchivedMessage],
+    list_id: str | None, now: datetime, progress: Callable[[], None] = lambda: None,
+) -> BackfillReport:
+    """Record every readable post; `list_id` stands in for posts that carry no List-Id."""
+    report = BackfillReport()
+    batch: list[ListPost] = []
+    for item in archived:
+        report.read += 1
+        post = _parse(item, list_id, report)
+        if post is not None:
+            batch.append(post)
+        if len(batch) >= BATCH:
+            await _flush(conn, region, batch, now, report)
+        progress()
+    await _flush(conn, region, batch, now, report)
+    return report
+
+
+def _parse(item: ArchivedMessage, list_id: str | None, report: BackfillReport) -> ListPost | None:
+    try:
+        post = parse_post(item.headers, list_id=list_id)
+    except UnreadableMessage as exc:
+        _unreadable(report, exc.reason)
+        return None
+    if post.list_id is None:
+        _unreadable(report, Reason("mail.unreadable.no_list"))
+        return None
+    if post.date is None and item.envelope_date is not None:
+        post = dataclasses.replace(post, date=item.envelope_date)
+    return post
+
+
+def _unreadable(report: BackfillReport, reason: Reason) -> None:
+    report.unreadable += 1
+    report.why_unreadable[reason.key] += 1
+
+
+async def _flush(
+    conn: aiosqlite.Connection, region: Region, batch: list[ListPost], now: datetime,
+    report: BackfillReport,
+) -> None:
+    if not batch:
+        return
+    for recorded in await record_many(conn, region, batch, now):
+        if recorded.outcome is Outcome.DUPLICATE:
+            report.duplicates += 1
+        elif recorded.outcome is Outcome.MATCHED:
+            report.matched += 1
+        else:
+            report.unmatched += 1
+    batch.clear()
