@@ -86,3 +86,30 @@ def test_port_in_use_is_one_clear_sentence(tmp_path: Path, bot: BotProcess) -> N
     assert done.returncode == 2
     assert f"Cannot listen for http on 127.0.0.1:{bot.http_port}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_list_post_to_the_running_bot_shows_in_participation(
+    bot: BotProcess, tmp_path: Path
+) -> None:
+    import json
+    import smtplib
+
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    raw = (
+        "From: Keisha Brown <keisha.brown@example.org>\r\nList-Id: <lac-discuss-en.atlarge-lists.icann.org>\r\n"
+        "Message-ID: <run-1@example.org>\r\nDate: Mon, 16 Nov 2026 15:00:00 +0000\r\n\r\nHello\r\n"
+    )
+    with smtplib.SMTP("127.0.0.1", bot.smtp_port, timeout=10) as client:
+        client.sendmail(
+            "lac-discuss-en-bounces@atlarge-lists.icann.org", ["bot@example.org"], raw.encode()
+        )
+    done = run_cli(tmp_path, "participation", "--als", "ALS-JM-01", "--format", "json")
+    assert json.loads(done.stdout) == [
+        {
+            "als_id": "ALS-JM-01",
+            "person": "Keisha Brown",
+            "kind": "list_post",
+            "source": "lac-discuss-en.atlarge-lists.icann.org",
+            "occurred_at": "2026-11-16T15:00:00+00:00",
+        }
+    ]
