@@ -195,16 +195,31 @@ def cmd_roster_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         print_json(exported)
         return OK
-    columns = ["als_id", "als_name", "country", "accredited_on", "language", "role", "name",
-               "email", "slack_id", "nationality", "aliases"]
+    columns = [
+        "als_id",
+        "als_name",
+        "country",
+        "accredited_on",
+        "language",
+        "role",
+        "name",
+        "email",
+        "slack_id",
+        "nationality",
+        "aliases",
+    ]
     in_table = [c for c in columns if c not in ("slack_id", "nationality")]
     rows = roster_service.roster_csv_rows(exported)
     return _listing(args, settings, rows, columns, "roster", table_columns=in_table)
 
 
 def _listing(
-    args: argparse.Namespace, settings: Settings, rows: list[dict[str, Any]], columns: list[str],
-    topic: str, table_columns: list[str] | None = None,
+    args: argparse.Namespace,
+    settings: Settings,
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    topic: str,
+    table_columns: list[str] | None = None,
 ) -> int:
     """Print `rows` in the asked format; table headers and title come from `<topic>.column.*`."""
     if args.format == "json":
@@ -248,8 +263,10 @@ def cmd_backfill_mbox(args: argparse.Namespace, settings: Settings) -> int:
     try:
         stream, underlying = open_archive(args.file)
     except OSError as exc:
-        message(t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
-                style="red")
+        message(
+            t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
+            style="red",
+        )
         return USAGE
     total = args.file.stat().st_size
 
@@ -257,7 +274,11 @@ def cmd_backfill_mbox(args: argparse.Namespace, settings: Settings) -> int:
         async with _store(settings) as (conn, region):
             with stream, progress_bar(t("participation.backfill.progress", lang), total) as bar:
                 return await backfill_archive(
-                    conn, region, messages(stream), args.list_id, utc_now(),
+                    conn,
+                    region,
+                    messages(stream),
+                    args.list_id,
+                    utc_now(),
                     progress=lambda: bar(underlying.tell()),
                 )
 
@@ -267,11 +288,21 @@ def cmd_backfill_mbox(args: argparse.Namespace, settings: Settings) -> int:
         message(t("cli.error.file", lang, path=str(args.file), reason=str(exc)), style="red")
         return REJECTED
     for key, count in sorted(report.why_unreadable.items()):
-        message(t("participation.backfill.unreadable_reason", lang, count=count,
-                  why=t(key, lang)), style="yellow")
-    message(t("participation.backfill.summary", lang, read=report.read, matched=report.matched,
-              unmatched=report.unmatched, duplicates=report.duplicates,
-              unreadable=report.unreadable))
+        message(
+            t("participation.backfill.unreadable_reason", lang, count=count, why=t(key, lang)),
+            style="yellow",
+        )
+    message(
+        t(
+            "participation.backfill.summary",
+            lang,
+            read=report.read,
+            matched=report.matched,
+            unmatched=report.unmatched,
+            duplicates=report.duplicates,
+            unreadable=report.unreadable,
+        )
+    )
     return REJECTED if report.unreadable else OK
 
 

@@ -19,11 +19,13 @@ log = logging.getLogger("lacralo_bot.list_post")
 async def handle(deps: Deps, post: ListPost) -> Recorded:
     """Record the post; returns once the event is committed to the database."""
     recorded = await record_list_post(deps.store, deps.region, post, deps.clock())
-    lang = deps.settings.language
-    key = {
-        Outcome.MATCHED: "mail.log.matched",
-        Outcome.UNMATCHED: "mail.log.unmatched",
-        Outcome.DUPLICATE: "mail.log.duplicate",
-    }[recorded.outcome]
-    log.info(t(key, lang, address=recorded.author.address, list_id=recorded.list_id))
+    # Unmatched senders are news for the Secretariat; the rest is routine, kept to DEBUG so a busy
+    # list does not fill the log (and the text is only built when it will be written).
+    level = logging.INFO if recorded.outcome is Outcome.UNMATCHED else logging.DEBUG
+    if log.isEnabledFor(level):
+        key = f"mail.log.{recorded.outcome.value}"
+        text = t(
+            key, deps.settings.language, address=recorded.author.address, list_id=recorded.list_id
+        )
+        log.log(level, text)
     return recorded

@@ -15,14 +15,11 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 from email.utils import parsedate_to_datetime
 
 from bot.domain.identity import is_valid_email, normalise_email
 from bot.domain.reasons import Reason
-from bot.mail.headers import addresses, raw_header
+from bot.mail.headers import Headers, addresses
 
 MAX_HEADER_BYTES = 256 * 1024
 _LIST_ID = re.compile(r"<([^<>\s]+)>")
@@ -64,14 +61,14 @@ def parse_post(raw: bytes, list_id: str | None = None) -> ListPost:
     head = header_section(raw)
     if len(head) > MAX_HEADER_BYTES:
         raise UnreadableMessage(Reason("mail.unreadable.header_too_big"))
-    msg = BytesHeaderParser(policy=compat32).parsebytes(head)
-    if not msg.keys():
+    headers = Headers.parse(head)
+    if not headers:
         raise UnreadableMessage(Reason("mail.unreadable.no_headers"))
-    found_list = _list_id(raw_header(msg, "List-Id")) or (list_id.lower() if list_id else None)
-    authors = _authors(msg, found_list)
+    found_list = _list_id(headers.get("List-Id")) or (list_id.lower() if list_id else None)
+    authors = _authors(headers, found_list)
     if not authors:
         raise UnreadableMessage(Reason("mail.unreadable.no_author"))
-    return ListPost(found_list, _message_key(msg), authors, _date(raw_header(msg, "Date")))
+    return ListPost(found_list, _message_key(headers), authors, _date(headers.get("Date")))
 
 
 def _list_id(value: str | None) -> str | None:
@@ -82,15 +79,15 @@ def _list_id(value: str | None) -> str | None:
     return token.strip().lower() or None
 
 
-def _message_key(msg: Message) -> str:
-    mid = raw_header(msg, "Message-ID")
+def _message_key(headers: Headers) -> str:
+    mid = headers.get("Message-ID")
     if mid:
         found = re.search(r"<([^<>]+)>", mid)
         ident = (found.group(1) if found else mid).strip()
         if ident:
             return f"mid:{ident}"
     # No Message-ID: the same message still gets the same key, whichever list delivered it.
-    parts = [raw_header(msg, h) or "" for h in ("From", "Date", "Subject")]
+    parts = [headers.get(h) or "" for h in ("From", "Date", "Subject")]
     return "hdr:" + hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -108,10 +105,10 @@ def _date(value: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _list_addresses(msg: Message, list_id: str | None) -> set[str]:
+def _list_addresses(headers: Headers, list_id: str | None) -> set[str]:
     """The list's own addresses: List-Post's mailto and the List-Id's first label at any domain."""
     found: set[str] = set()
-    post = raw_header(msg, "List-Post") or ""
+    post = headers.get("List-Post") or ""
     for mailto in re.findall(r"mailto:([^>\s?]+)", post, re.IGNORECASE):
         found.add(normalise_email(mailto))
     if list_id:
@@ -124,8 +121,8 @@ def _is_list(address: str, list_addresses: set[str]) -> bool:
     return address in list_addresses or local in list_addresses or local.endswith("-bounces")
 
 
-def _authors(msg: Message, list_id: str | None) -> tuple[Author, ...]:
-    lists = _list_addresses(msg, list_id)
+def _authors(headers: Headers, list_id: str | None) -> tuple[Author, ...]:
+    lists = _list_addresses(headers, list_id)
     out: list[Author] = []
 
     def add(header: str, pairs: list[tuple[str, str]]) -> None:
@@ -135,15 +132,15 @@ def _authors(msg: Message, list_id: str | None) -> tuple[Author, ...]:
             if fresh and is_valid_email(norm) and not _is_list(norm, lists):
                 out.append(Author(norm, name, header))
 
-    add("X-Original-From", addresses(msg, "X-Original-From"))
-    from_pairs = addresses(msg, "From")
+    add("X-Original-From", addresses(headers, "X-Original-From"))
+    from_pairs = addresses(headers, "From")
     rewritten = any(_is_list(normalise_email(a), lists) or _VIA.match(n) for n, a in from_pairs)
     if not rewritten:
         add("From", from_pairs)
         return tuple(out)
-    add("Reply-To", addresses(msg, "Reply-To"))
+    add("Reply-To", addresses(headers, "Reply-To"))
     via_names = {m.group("name").casefold() for n, _ in from_pairs if (m := _VIA.match(n))}
-    cc = addresses(msg, "Cc")
+    cc = addresses(headers, "Cc")
     named = [(n, a) for n, a in cc if n.casefold() in via_names]
     add("Cc", named or (cc if len(cc) == 1 else []))
     return tuple(out)

@@ -34,8 +34,12 @@ class BackfillReport:
 
 
 async def backfill_archive(
-    conn: aiosqlite.Connection, region: Region, archived: Iterable[ArchivedMessage],
-    list_id: str | None, now: datetime, progress: Callable[[], None] = lambda: None,
+    conn: aiosqlite.Connection,
+    region: Region,
+    archived: Iterable[ArchivedMessage],
+    list_id: str | None,
+    now: datetime,
+    progress: Callable[[], None] = lambda: None,
 ) -> BackfillReport:
     """Record every readable post; `list_id` stands in for posts that carry no List-Id."""
     report = BackfillReport()
@@ -72,7 +76,10 @@ def _unreadable(report: BackfillReport, reason: Reason) -> None:
 
 
 async def _flush(
-    conn: aiosqlite.Connection, region: Region, batch: list[ListPost], now: datetime,
+    conn: aiosqlite.Connection,
+    region: Region,
+    batch: list[ListPost],
+    now: datetime,
     report: BackfillReport,
 ) -> None:
     if not batch:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -14,7 +15,8 @@ from bot.deps import iso
 from bot.mail.post import Author, ListPost
 from bot.region import Region
 from bot.store import participation as events
-from bot.store.transaction import transaction
+from bot.store.batching import Batcher
+from bot.store.transaction import transaction, write_lock
 
 # A Date header more than a day ahead of the clock is not believed; the receipt time is used.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -36,10 +38,19 @@ class Recorded:
 async def record_list_post(
     conn: aiosqlite.Connection, region: Region, post: ListPost, now: datetime
 ) -> Recorded:
-    """Store the post's participation durably (committed on return); a duplicate changes nothing."""
+    """Store the post's participation durably (committed on return); a duplicate changes nothing.
+
+    Concurrent posts share one INSERT statement (bot/store/batching.py): a busy list costs one
+    round trip and one fsync per batch, not per message.
+    """
     assert post.list_id is not None, "the transport routes only list posts here"
-    async with transaction(conn):
-        return await _record(conn, region, post, post.list_id, now)
+    if post.list_id not in _registered(conn):
+        async with transaction(conn):
+            await _register_list(conn, region, post.list_id, now)
+        _registered(conn).add(post.list_id)
+    event, author = await _event(conn, post, post.list_id, now)
+    new, person_id = await _writer(conn).submit(event)
+    return Recorded(_outcome(new, person_id), author, post.list_id)
 
 
 async def record_many(
@@ -47,13 +58,43 @@ async def record_many(
 ) -> list[Recorded]:
     """The same for a batch (archive back-fill): one transaction, one fsync, for many posts."""
     async with transaction(conn):
-        return [await _record(conn, region, p, p.list_id or "", now) for p in posts]
+        for list_id in {p.list_id or "" for p in posts} - _registered(conn):
+            await _register_list(conn, region, list_id, now)
+        built = [await _event(conn, p, p.list_id or "", now) for p in posts]
+        stored = await events.insert_events(conn, [event for event, _ in built])
+    _registered(conn).update(p.list_id or "" for p in posts)
+    return [
+        Recorded(_outcome(new, person_id), author, event.source)
+        for (event, author), (new, person_id) in zip(built, stored, strict=True)
+    ]
 
 
-async def _record(
-    conn: aiosqlite.Connection, region: Region, post: ListPost, list_id: str, now: datetime
-) -> Recorded:
-    author, person_id = await _resolve(conn, post.authors)
+# Lists whose row this process has already written: the upsert runs once per list, not per post.
+_lists_written: WeakKeyDictionary[aiosqlite.Connection, set[str]] = WeakKeyDictionary()
+_writers: WeakKeyDictionary[
+    aiosqlite.Connection, Batcher[events.NewEvent, tuple[bool, int | None]]
+] = WeakKeyDictionary()
+
+
+def _registered(conn: aiosqlite.Connection) -> set[str]:
+    return _lists_written.setdefault(conn, set())
+
+
+def _writer(conn: aiosqlite.Connection) -> Batcher[events.NewEvent, tuple[bool, int | None]]:
+    """The connection's batcher of participation rows; each batch is one autocommit INSERT."""
+    if conn not in _writers:
+
+        async def flush(batch: list[events.NewEvent]) -> list[tuple[bool, int | None]]:
+            async with write_lock(conn):
+                return await events.insert_events(conn, batch)
+
+        _writers[conn] = Batcher(flush)
+    return _writers[conn]
+
+
+async def _register_list(
+    conn: aiosqlite.Connection, region: Region, list_id: str, now: datetime
+) -> None:
     known = region.lists.get(list_id)
     await events.ensure_list(
         conn,
@@ -63,26 +104,35 @@ async def _record(
         known is not None,
         iso(now),
     )
+
+
+async def _event(
+    conn: aiosqlite.Connection, post: ListPost, list_id: str, now: datetime
+) -> tuple[events.NewEvent, Author]:
+    # One candidate (the usual case): the INSERT finds the person itself. Several (a DMARC
+    # rewrite): pick the first the roster knows.
+    author, person_id = post.authors[0], None
+    if len(post.authors) > 1:
+        author, person_id = await _resolve(conn, post.authors)
     occurred = post.date if post.date and post.date <= now + FUTURE_TOLERANCE else now
-    new = await events.insert_event(
-        conn,
-        events.NewEvent(
-            source_key=post.message_key,
-            kind="list_post",
-            source=list_id,
-            occurred_at=iso(occurred),
-            identity_kind="email",
-            identity=author.address,
-            shown_as=author.name or None,
-            person_id=person_id,
-            received_at=iso(now),
-        ),
+    event = events.NewEvent(
+        source_key=post.message_key,
+        kind="list_post",
+        source=list_id,
+        occurred_at=iso(occurred),
+        identity_kind="email",
+        identity=author.address,
+        shown_as=author.name or None,
+        person_id=person_id,
+        received_at=iso(now),
     )
+    return event, author
+
+
+def _outcome(new: bool, person_id: int | None) -> Outcome:
     if not new:
-        outcome = Outcome.DUPLICATE
-    else:
-        outcome = Outcome.MATCHED if person_id is not None else Outcome.UNMATCHED
-    return Recorded(outcome, author, list_id)
+        return Outcome.DUPLICATE
+    return Outcome.MATCHED if person_id is not None else Outcome.UNMATCHED
 
 
 async def _resolve(

@@ -46,26 +46,63 @@ async def ensure_list(
     )
 
 
-async def insert_event(conn: aiosqlite.Connection, e: NewEvent) -> bool:
-    """Store the event unless its source key is already there; True when it was new."""
-    async with conn.execute(
-        "INSERT INTO participation (source_key, kind, source, occurred_at, identity_kind, identity,"
-        " shown_as, person_id, duration_s, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (source_key) DO NOTHING",
-        (
-            e.source_key,
-            e.kind,
-            e.source,
-            e.occurred_at,
-            e.identity_kind,
-            e.identity,
-            e.shown_as,
-            e.person_id,
-            e.duration_s,
-            e.received_at,
-        ),
-    ) as cur:
-        return cur.rowcount == 1
+_COLUMNS = (
+    "source_key, kind, source, occurred_at, identity_kind, identity, shown_as, person_id,"
+    " duration_s, received_at"
+)
+# The person is found in the INSERT itself: by address for e-mail identities, by alias for names.
+_ROW = (
+    "(?, ?, ?, ?, ?, ?, ?, coalesce(?,"
+    " (SELECT person_id FROM person WHERE ? = 'email' AND email = ?),"
+    " (SELECT person_id FROM person_alias WHERE kind = ? AND value = ?)), ?, ?)"
+)
+
+
+def _params(e: NewEvent) -> tuple[object, ...]:
+    return (
+        e.source_key,
+        e.kind,
+        e.source,
+        e.occurred_at,
+        e.identity_kind,
+        e.identity,
+        e.shown_as,
+        e.person_id,
+        e.identity_kind,
+        e.identity,
+        e.identity_kind,
+        e.identity,
+        e.duration_s,
+        e.received_at,
+    )
+
+
+async def insert_events(
+    conn: aiosqlite.Connection, batch: list[NewEvent]
+) -> list[tuple[bool, int | None]]:
+    """Insert a batch in ONE statement (one round trip, one commit when not in a transaction).
+
+    Returns (new, person_id) per event in order; (False, None) for a duplicate source key,
+    including a repeat inside the batch. The caller holds the write lock.
+    """
+    if not batch:
+        return []
+    sql = (
+        f"INSERT INTO participation ({_COLUMNS}) VALUES "
+        + ", ".join([_ROW] * len(batch))
+        + " ON CONFLICT (source_key) DO NOTHING RETURNING source_key, person_id"
+    )
+    params = [value for e in batch for value in _params(e)]
+    rows = await conn.execute_fetchall(sql, params)
+    inserted = {str(row[0]): row[1] for row in rows}
+    out: list[tuple[bool, int | None]] = []
+    for e in batch:
+        if e.source_key in inserted:
+            person = inserted.pop(e.source_key)  # a second event with this key is a duplicate
+            out.append((True, None if person is None else int(person)))
+        else:
+            out.append((False, None))
+    return out
 
 
 async def attribute_unmatched(conn: aiosqlite.Connection) -> int:

@@ -17,11 +17,15 @@ import aiosqlite
 _locks: WeakKeyDictionary[aiosqlite.Connection, asyncio.Lock] = WeakKeyDictionary()
 
 
+def write_lock(conn: aiosqlite.Connection) -> asyncio.Lock:
+    """Held by every writer: a transaction, or one autocommit statement (bot/store/batching)."""
+    return _locks.setdefault(conn, asyncio.Lock())
+
+
 @asynccontextmanager
 async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[aiosqlite.Connection]:
     """Commit when the block ends, roll back when it raises; the COMMIT is durable on return."""
-    lock = _locks.setdefault(conn, asyncio.Lock())
-    async with lock:
+    async with write_lock(conn):
         await conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn

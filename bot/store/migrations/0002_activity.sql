@@ -24,7 +24,9 @@ CREATE INDEX meeting_zoom ON meeting(zoom_id);
 -- One row per observed act of participation. `source_key` makes replays and duplicates count once
 -- (Message-ID, Zoom event id...). No message bodies are ever stored (PRODUCT.md, "Transparent").
 -- `identity` is who the source says acted (an address or a display name, normalised); `person_id`
--- is filled when it matches the roster, now or when an alias is added later.
+-- is filled when it matches the roster, now or when an alias is added later (the unmatched queue
+-- is found through participation_person: person_id IS NULL). Every index costs each list post a
+-- page in the WAL, so only those a query needs are here.
 CREATE TABLE participation (
     event_id    INTEGER PRIMARY KEY,
     source_key  TEXT NOT NULL UNIQUE,
@@ -39,7 +41,6 @@ CREATE TABLE participation (
     received_at TEXT NOT NULL
 );
 CREATE INDEX participation_person ON participation(person_id, occurred_at);
-CREATE INDEX participation_identity ON participation(identity_kind, identity);
 CREATE INDEX participation_source ON participation(source, occurred_at);
 
 CREATE TABLE status_change (

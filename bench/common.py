@@ -1,0 +1,70 @@
+"""What the benchmarks share: free ports, starting and stopping `lacralo-bot run`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on {port}")
+
+
+def bot_env(workdir: Path) -> tuple[dict[str, str], int, int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LACRALO_", "SLACK_", "ZOOM_"))}
+    http_port, smtp_port = free_port(), free_port()
+    env.update(
+        LACRALO_HTTP_PORT=str(http_port),
+        LACRALO_SMTP_PORT=str(smtp_port),
+        LACRALO_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(REPO),
+    )
+    return env, http_port, smtp_port
+
+
+def start_bot(workdir: Path, env: dict[str, str], http_port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.05)
+    stop(proc)
+    raise TimeoutError("the bot did not answer /healthz")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()

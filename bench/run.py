@@ -1,0 +1,47 @@
+"""`make bench`: run every benchmark, print `name: value` per figure and a summary line.
+
+Speed figures are ratios against a baseline measured in the same run, on the same machine; targets
+are printed beside them, never asserted in unit tests.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import smtp_ingest  # noqa: E402
+
+TARGETS = {"smtp_ingest_ratio": (">=", 0.7)}
+
+
+def main() -> int:
+    started = time.perf_counter()
+    machine = f"{platform.machine()} {platform.processor()}".strip()
+    print(f"machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
+    figures: dict[str, float] = {}
+    for bench in (smtp_ingest,):
+        figures.update(bench.run())
+    missed = []
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        note = ""
+        if target:
+            op, bound = target
+            ok = value >= bound if op == ">=" else value <= bound
+            note = f"  (target {op} {bound}: {'met' if ok else 'MISSED'})"
+            if not ok:
+                missed.append(name)
+        print(f"{name}: {value}{note}")
+    elapsed = time.perf_counter() - started
+    verdict = "all targets met" if not missed else f"missed: {', '.join(missed)}"
+    print(f"summary: {len(figures)} figures in {elapsed:.0f}s; {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
