@@ -182,3 +182,17 @@ async def test_lmtp_answers_per_recipient(tmp_path: Path) -> None:
         assert await lmtp_bot.count() == 1
     finally:
         await lmtp_bot.close()
+
+
+async def test_broken_mime_body_is_irrelevant(bot: SmtpBot) -> None:
+    extra = 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="never-closed"\r\n'
+    body = "--never-closed\r\nContent-Type: text/plain; charset=utf-99\r\n\r\n\xff broken\r\n--never"
+    assert (await bot.send(post(mid="<mime@x>", extra=extra, body=body)))[0] == 250
+    assert await bot.count() == 1
+
+
+async def test_a_date_in_the_future_is_not_believed(bot: SmtpBot) -> None:
+    raw = post(mid="<future@x>").replace(b"Tue, 21 Feb 2023", b"Tue, 21 Feb 2090")
+    assert (await bot.send(raw))[0] == 250
+    [event] = await events.events(bot.conn)
+    assert event["occurred_at"] < "2090"
