@@ -22,10 +22,11 @@ from bot.i18n import t
 from bot.region import load_region
 from bot.settings import Settings
 from bot.store import open_store
-from bot.transports import http, smtp
+from bot.transports import http, smtp, zoom
 
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
+BUILT = {"zoom"}  # credentialed parts this version runs; the others say they are not built yet
 
 
 def credential_parts(settings: Settings) -> dict[str, str | None]:
@@ -58,7 +59,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
 
-        runner = web.AppRunner(http.build_app(deps), access_log=None)
+        web_app = http.build_app(deps)
+        web_app.router.add_post("/zoom/events", zoom.make_endpoint(deps))
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         await _listen(
@@ -91,6 +94,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             if missing:
                 deps.parts[part] = f"skipped: {missing} not set"
                 log.info(t(f"run.log.skipped.{part}", lang, setting=missing))
+            elif part in BUILT:
+                _running(deps, part, "/zoom/events")
             else:
                 deps.parts[part] = "unavailable: not in this version"
                 log.warning(t("run.log.unavailable", lang, part=part))

@@ -12,14 +12,19 @@ import getpass
 import logging
 import os
 import sys
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
 from bot import __version__
+from bot.calls import normalise_meeting_id
+from bot.calls_report import parse_report
 from bot.deps import iso, utc_now
 from bot.errors import BadInput, BotError
 from bot.i18n import language_or_default, render, t
@@ -27,8 +32,11 @@ from bot.mail.mbox import messages, open_archive
 from bot.output import FORMATS, message, print_csv, print_json, print_table, progress_bar
 from bot.region import Region, RegionError, load_region
 from bot.services import audit as audit_service
+from bot.services import calls as call_service
+from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.services.backfill import BackfillReport, backfill_archive
+from bot.services.calls import JoinRecorded
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError, open_store
 from bot.store import participation as participation_store
@@ -105,6 +113,21 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     _format_option(exp, lang)
     exp.set_defaults(command=cmd_roster_export)
 
+    meetings = sub.add_parser("meetings", help=t("cli.help.meetings", lang))
+    meetings_sub = meetings.add_subparsers(required=True, metavar="ACTION")
+    add = meetings_sub.add_parser("add", help=t("cli.help.meetings_add", lang))
+    add.add_argument("--kind", required=True, choices=meeting_service.KINDS)
+    add.add_argument("--start", required=True, metavar="ISO8601", help=t("cli.help.start", lang))
+    add.add_argument(
+        "--duration", type=int, default=60, metavar="MIN", help=t("cli.help.duration", lang)
+    )
+    add.add_argument("--zoom-id", metavar="ID", help=t("cli.help.zoom_id", lang))
+    add.add_argument("--title", metavar="T", help=t("cli.help.title", lang))
+    add.set_defaults(command=cmd_meetings_add)
+    mlist = meetings_sub.add_parser("list", help=t("cli.help.meetings_list", lang))
+    _format_option(mlist, lang)
+    mlist.set_defaults(command=cmd_meetings_list)
+
     part = sub.add_parser("participation", help=t("cli.help.participation", lang))
     part.add_argument("--als", metavar="ID", help=t("cli.help.als_filter", lang))
     part.add_argument("--unmatched", action="store_true", help=t("cli.help.unmatched", lang))
@@ -121,6 +144,11 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     mbox.add_argument("file", type=Path, help=t("cli.help.mbox_file", lang))
     mbox.add_argument("--list-id", help=t("cli.help.list_id", lang))
     mbox.set_defaults(command=cmd_backfill_mbox)
+    report = backfill_sub.add_parser("zoom-report", help=t("cli.help.backfill_zoom", lang))
+    report.add_argument("file", type=Path, help=t("cli.help.report_file", lang))
+    report.add_argument("--zoom-id", required=True, metavar="ID", help=t("cli.help.zoom_id", lang))
+    report.add_argument("--tz", default="UTC", metavar="ZONE", help=t("cli.help.tz", lang))
+    report.set_defaults(command=cmd_backfill_zoom)
 
     audit = sub.add_parser("audit", help=t("cli.help.audit", lang))
     audit_sub = audit.add_subparsers(required=True, metavar="ACTION")
@@ -232,6 +260,118 @@ def _listing(
         headers = [t(f"{topic}.column.{c}", lang) for c in shown]
         print_table(rows, shown, headers, t(f"{topic}.title", lang, count=len(rows)))
     return OK
+
+
+def _meeting_args(args: argparse.Namespace, lang: str) -> tuple[datetime, str | None] | None:
+    """The start time (with its zone) and the Zoom number, or None after saying what is wrong."""
+    try:
+        start = datetime.fromisoformat(args.start)
+    except ValueError:
+        message(t("meetings.error.bad_start", lang, value=args.start), style="red")
+        return None
+    if start.tzinfo is None:
+        message(t("meetings.error.no_zone", lang, value=args.start), style="red")
+        return None
+    zoom_id = normalise_meeting_id(args.zoom_id) if args.zoom_id else None
+    if args.zoom_id and not (zoom_id and 9 <= len(zoom_id) <= 12):
+        message(t("meetings.error.bad_zoom_id", lang, value=args.zoom_id), style="red")
+        return None
+    if not 1 <= args.duration <= 24 * 60:
+        message(t("meetings.error.bad_duration", lang, value=args.duration), style="red")
+        return None
+    return start, zoom_id
+
+
+def cmd_meetings_add(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    parsed = _meeting_args(args, lang)
+    if parsed is None:
+        return USAGE
+    start, zoom_id = parsed
+    now = utc_now()
+
+    async def go() -> tuple[int, meeting_service.Change]:
+        async with _store(settings) as (conn, _region):
+            return await meeting_service.add_meeting(
+                conn, args.kind, start, args.duration, zoom_id, args.title, now, _actor()
+            )
+
+    meeting_id, change = asyncio.run(go())
+    message(
+        t(
+            f"meetings.{change.value}",
+            lang,
+            id=meeting_id,
+            kind=args.kind,
+            start=iso(start),
+            zoom=zoom_id or "-",
+        ),
+        style="green",
+    )
+    if start < now:
+        message(t("meetings.in_the_past", lang), style="yellow")
+    return OK
+
+
+def cmd_meetings_list(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await meeting_service.list_meetings(conn)
+
+    columns = [
+        "meeting_id",
+        "kind",
+        "title",
+        "start_at",
+        "duration_min",
+        "zoom_id",
+        "joins",
+        "als_present",
+    ]
+    return _listing(args, settings, asyncio.run(go()), columns, "meetings")
+
+
+def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    meeting_id = normalise_meeting_id(args.zoom_id)
+    try:
+        zone = ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        message(t("zoomreport.bad_zone", lang, value=args.tz), style="red")
+        return USAGE
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        message(
+            t("cli.error.file", lang, path=str(args.file), reason=exc.strerror or str(exc)),
+            style="red",
+        )
+        return USAGE
+    report = parse_report(data, meeting_id, zone)
+
+    async def go() -> list[JoinRecorded]:
+        async with _store(settings) as (conn, _region):
+            return await call_service.record_joins(conn, report.joins, utc_now())
+
+    recorded = asyncio.run(go()) if report.joins else []
+    for line, reason in report.rejected:
+        message(
+            t("roster.report.rejected_line", lang, line=line, reasons=render(reason, lang)),
+            style="yellow",
+        )
+    counts = Counter(r.outcome.value for r in recorded)
+    message(
+        t(
+            "zoomreport.summary",
+            lang,
+            read=len(report.joins) + len(report.rejected),
+            matched=counts["matched"],
+            unmatched=counts["unmatched"] + counts["ambiguous"],
+            duplicates=counts["duplicate"],
+            unreadable=len(report.rejected),
+        )
+    )
+    return REJECTED if report.rejected else OK
 
 
 def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:

@@ -15,8 +15,7 @@ from bot.deps import iso
 from bot.mail.post import Author, ListPost
 from bot.region import Region
 from bot.store import participation as events
-from bot.store.batching import Batcher
-from bot.store.transaction import transaction, write_lock
+from bot.store.transaction import transaction
 
 # A Date header more than a day ahead of the clock is not believed; the receipt time is used.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -49,7 +48,7 @@ async def record_list_post(
             await _register_list(conn, region, post.list_id, now)
         _registered(conn).add(post.list_id)
     event, author = await _event(conn, post, post.list_id, now)
-    new, person_id = await _writer(conn).submit(event)
+    new, person_id = await events.writer(conn).submit(event)
     return Recorded(_outcome(new, person_id), author, post.list_id)
 
 
@@ -71,25 +70,10 @@ async def record_many(
 
 # Lists whose row this process has already written: the upsert runs once per list, not per post.
 _lists_written: WeakKeyDictionary[aiosqlite.Connection, set[str]] = WeakKeyDictionary()
-_writers: WeakKeyDictionary[
-    aiosqlite.Connection, Batcher[events.NewEvent, tuple[bool, int | None]]
-] = WeakKeyDictionary()
 
 
 def _registered(conn: aiosqlite.Connection) -> set[str]:
     return _lists_written.setdefault(conn, set())
-
-
-def _writer(conn: aiosqlite.Connection) -> Batcher[events.NewEvent, tuple[bool, int | None]]:
-    """The connection's batcher of participation rows; each batch is one autocommit INSERT."""
-    if conn not in _writers:
-
-        async def flush(batch: list[events.NewEvent]) -> list[tuple[bool, int | None]]:
-            async with write_lock(conn):
-                return await events.insert_events(conn, batch)
-
-        _writers[conn] = Batcher(flush)
-    return _writers[conn]
 
 
 async def _register_list(

@@ -38,6 +38,17 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+async def fill_name_keys(conn: aiosqlite.Connection) -> None:
+    """Version 3 added person.name_key; SQL cannot strip accents, so rows from before get it here.
+    Idempotent: only rows still without a key are touched."""
+    from bot.domain.identity import normalise_name
+
+    async with conn.execute("SELECT person_id, name FROM person WHERE name_key = ''") as cur:
+        missing = [(normalise_name(name), person_id) async for person_id, name in cur]
+    if missing:
+        await conn.executemany("UPDATE person SET name_key = ? WHERE person_id = ?", missing)
+
+
 async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> int:
     """Apply every migration above the file's version (up to `target`); return the new version."""
     current = await schema_version(conn)
@@ -55,4 +66,6 @@ async def migrate(conn: aiosqlite.Connection, target: int | None = None) -> int:
                 await conn.execute("ROLLBACK")
             raise
         current = version
+    if current >= 3:
+        await fill_name_keys(conn)
     return current

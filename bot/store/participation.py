@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import aiosqlite
+
+from bot.store.batching import Batcher
+from bot.store.transaction import write_lock
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,9 @@ class NewEvent:
     person_id: int | None
     received_at: str
     duration_s: int | None = None
+
+
+Stored = tuple[bool, int | None]  # (new, person_id) for one event
 
 
 async def person_by_email(conn: aiosqlite.Connection, address: str) -> int | None:
@@ -77,9 +84,7 @@ def _params(e: NewEvent) -> tuple[object, ...]:
     )
 
 
-async def insert_events(
-    conn: aiosqlite.Connection, batch: list[NewEvent]
-) -> list[tuple[bool, int | None]]:
+async def insert_events(conn: aiosqlite.Connection, batch: list[NewEvent]) -> list[Stored]:
     """Insert a batch in ONE statement (one round trip, one commit when not in a transaction).
 
     Returns (new, person_id) per event in order; (False, None) for a duplicate source key,
@@ -95,7 +100,7 @@ async def insert_events(
     params = [value for e in batch for value in _params(e)]
     rows = await conn.execute_fetchall(sql, params)
     inserted = {str(row[0]): row[1] for row in rows}
-    out: list[tuple[bool, int | None]] = []
+    out: list[Stored] = []
     for e in batch:
         if e.source_key in inserted:
             person = inserted.pop(e.source_key)  # a second event with this key is a duplicate
@@ -105,6 +110,22 @@ async def insert_events(
     return out
 
 
+_writers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = WeakKeyDictionary()
+
+
+def writer(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
+    """The connection's batcher of live events (list posts, call joins): each batch is one
+    autocommit INSERT, committed before any of its callers hears back."""
+    if conn not in _writers:
+
+        async def flush(batch: list[NewEvent]) -> list[Stored]:
+            async with write_lock(conn):
+                return await insert_events(conn, batch)
+
+        _writers[conn] = Batcher(flush)
+    return _writers[conn]
+
+
 async def attribute_unmatched(conn: aiosqlite.Connection) -> int:
     """Give past events of senders now in the roster (a new address or alias) to their person."""
     async with conn.execute(
@@ -112,7 +133,10 @@ async def attribute_unmatched(conn: aiosqlite.Connection) -> int:
         "  (SELECT p.person_id FROM person p WHERE participation.identity_kind = 'email'"
         "     AND p.email = participation.identity),"
         "  (SELECT a.person_id FROM person_alias a WHERE a.kind = participation.identity_kind"
-        "     AND a.value = participation.identity))"
+        "     AND a.value = participation.identity),"
+        # A display name that is exactly one person's name; two people of that name: no guess.
+        "  (SELECT min(p.person_id) FROM person p WHERE participation.identity_kind = 'name'"
+        "     AND p.name_key = participation.identity HAVING count(*) = 1))"
         " WHERE person_id IS NULL"
     ) as cur:
         return max(cur.rowcount, 0)
@@ -148,3 +172,28 @@ async def lists(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
         " FROM mailing_list l ORDER BY l.known DESC, l.list_id"
     ) as cur:
         return [dict(row) | {"known": bool(row["known"])} async for row in cur]
+
+
+async def people_named(conn: aiosqlite.Connection, key: str) -> set[int]:
+    """Everyone whose normalised name or name alias is `key` (more than one: ambiguous)."""
+    async with conn.execute(
+        "SELECT person_id FROM person WHERE name_key = ?"
+        " UNION SELECT person_id FROM person_alias WHERE kind = 'name' AND value = ?",
+        (key, key),
+    ) as cur:
+        return {int(row[0]) async for row in cur}
+
+
+async def record_leave(
+    conn: aiosqlite.Connection, meeting_id: str, identity_kind: str, identity: str, left_at: str
+) -> bool:
+    """Give the latest open join of this identity in this meeting its duration; idempotent."""
+    async with conn.execute(
+        "UPDATE participation SET duration_s = max(coalesce(duration_s, 0),"
+        "   CAST(round((julianday(?) - julianday(occurred_at)) * 86400) AS INTEGER))"
+        " WHERE event_id = (SELECT event_id FROM participation WHERE kind = 'call_join'"
+        "   AND source = ? AND identity_kind = ? AND identity = ? AND occurred_at <= ?"
+        "   ORDER BY occurred_at DESC LIMIT 1)",
+        (left_at, meeting_id, identity_kind, identity, left_at),
+    ) as cur:
+        return cur.rowcount == 1

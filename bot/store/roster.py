@@ -109,12 +109,13 @@ async def upsert_person(
 ) -> int:
     """Insert or update one person and replace their aliases; return the person id."""
     async with conn.execute(
-        "INSERT INTO person (email, name, als_id, role, slack_id, nationality, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET name = excluded.name,"
+        "INSERT INTO person (email, name, name_key, als_id, role, slack_id, nationality,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET"
+        " name = excluded.name, name_key = excluded.name_key,"
         " als_id = excluded.als_id, role = excluded.role, slack_id = excluded.slack_id,"
         " nationality = excluded.nationality, updated_at = excluded.updated_at"
         " RETURNING person_id",
-        (p.email, p.name, als_id, p.role, p.slack_id, p.nationality, now),
+        (p.email, p.name, normalise_name(p.name), als_id, p.role, p.slack_id, p.nationality, now),
     ) as cur:
         row = await cur.fetchone()
     assert row is not None

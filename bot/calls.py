@@ -1,0 +1,28 @@
+"""Call events as the handlers receive them, whatever the transport (webhook or report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CallJoin:
+    meeting_id: str  # the Zoom meeting number, digits only
+    name: str  # display name as shown in the call
+    email: str | None
+    joined_at: datetime  # UTC
+    duration_s: int | None = None  # known when a report gives it
+
+
+@dataclass(frozen=True)
+class CallLeave:
+    meeting_id: str
+    name: str
+    email: str | None
+    left_at: datetime
+
+
+def normalise_meeting_id(value: object) -> str:
+    """'852 1848 6288', '852-1848-6288', 85218486288 -> '85218486288'."""
+    return "".join(ch for ch in str(value) if ch.isdigit())

@@ -1,0 +1,56 @@
+"""The meeting calendar: monthly LACRALO calls (seed 000), working-group calls, assemblies."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.deps import iso
+from bot.store import audit_log
+from bot.store import meetings as store
+from bot.store.transaction import transaction
+
+KINDS = ("monthly", "wg", "assembly")
+
+
+class Change(enum.Enum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+async def add_meeting(
+    conn: aiosqlite.Connection,
+    kind: str,
+    start: datetime,
+    duration_min: int,
+    zoom_id: str | None,
+    title: str | None,
+    now: datetime,
+    actor: str,
+) -> tuple[int, Change]:
+    """Register (or update) a meeting; idempotent for the same kind and start time; audited."""
+    meeting = store.Meeting(kind, iso(start), duration_min, zoom_id, title)
+    async with transaction(conn):
+        existing = {m["start_at"] for m in await store.by_kind(conn, kind)}
+        meeting_id, changed = await store.upsert(conn, meeting, iso(now))
+        if changed:
+            data: dict[str, Any] = {
+                "meeting_id": meeting_id,
+                "kind": kind,
+                "start_at": meeting.start_at,
+                "duration_min": duration_min,
+                "zoom_id": zoom_id,
+                "title": title,
+            }
+            await audit_log.append(conn, iso(now), actor, "meeting", str(meeting_id), data)
+    if not changed:
+        return meeting_id, Change.UNCHANGED
+    return meeting_id, Change.UPDATED if meeting.start_at in existing else Change.ADDED
+
+
+async def list_meetings(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    return await store.listing(conn)
