@@ -49,6 +49,13 @@ def credential_parts(settings: Settings) -> dict[str, str | None]:
     }
 
 
+def build_web_app(deps: Deps) -> web.Application:
+    """One aiohttp application for every HTTP part: health, pages, Zoom (and Slack)."""
+    web_app = http.build_app(deps)
+    web_app.router.add_post("/zoom/events", zoom.make_endpoint(deps))
+    return web_app
+
+
 async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Run until `stop` is set or SIGINT/SIGTERM arrives; close everything on the way out."""
     stop = stop or asyncio.Event()
@@ -59,9 +66,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
 
-        web_app = http.build_app(deps)
-        web_app.router.add_post("/zoom/events", zoom.make_endpoint(deps))
-        runner = web.AppRunner(web_app, access_log=None)
+        runner = web.AppRunner(build_web_app(deps), access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         await _listen(

@@ -26,6 +26,7 @@ from handlers import call_join
 log = logging.getLogger("lacralo_bot.zoom")
 MAX_SKEW_S = 300
 MAX_BODY = 256 * 1024
+UNAUTHENTIC = ("unsigned", "bad_signature", "stale", "bad_timestamp")
 
 
 class Rejected(Exception):
@@ -105,8 +106,11 @@ def make_endpoint(deps: Deps) -> Any:
     async def zoom_events(request: web.Request) -> web.Response:
         if not secret:
             return web.json_response({"error": "zoom webhooks are not configured"}, status=503)
-        body = await request.content.read(MAX_BODY + 1)
+        if (request.content_length or 0) > MAX_BODY:
+            log.warning(t("zoom.log.rejected", lang, why="too_big", peer=str(request.remote)))
+            return web.json_response({"error": "too_big"}, status=413)
         try:
+            body = await request.read()  # bounded by the application's client_max_size
             if len(body) > MAX_BODY:
                 raise Rejected("too_big")
             verify(secret, request.headers, body, deps.clock())
