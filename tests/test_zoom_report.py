@@ -29,12 +29,21 @@ ENGLISH = (
 
 
 def test_spanish_report_with_bom_and_summary_block() -> None:
-    report = parse_report(b"\xef\xbb\xbf" + SPANISH.encode("utf-8"), "85218486288",
-                          ZoneInfo("America/Argentina/Buenos_Aires"))
-    assert [j.name for j in report.joins] == ["María Pérez - AFUI", "María Pérez - AFUI", "Keisha Brown",
-                                             "Persona Desconocida"]
+    report = parse_report(
+        b"\xef\xbb\xbf" + SPANISH.encode("utf-8"),
+        "85218486288",
+        ZoneInfo("America/Argentina/Buenos_Aires"),
+    )
+    assert [j.name for j in report.joins] == [
+        "María Pérez - AFUI",
+        "María Pérez - AFUI",
+        "Keisha Brown",
+        "Persona Desconocida",
+    ]
     first = report.joins[0]
-    assert first.joined_at == datetime(2026, 11, 17, 15, 1, 5, tzinfo=UTC)  # 12:01 at UTC-3, day first
+    assert first.joined_at == datetime(
+        2026, 11, 17, 15, 1, 5, tzinfo=UTC
+    )  # 12:01 at UTC-3, day first
     assert first.duration_s == 39 * 60 and first.email is None
     assert [(line, r.key) for line, r in report.rejected] == [(9, "zoomreport.bad_time")]
 
@@ -53,8 +62,15 @@ def test_backfill_zoom_report_is_idempotent(tmp_path: Path) -> None:
     run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER))
     path = tmp_path / "participants_85218486288.csv"
     path.write_bytes(b"\xef\xbb\xbf" + SPANISH.encode("utf-8"))
-    args = ("backfill", "zoom-report", str(path), "--zoom-id", "852 1848 6288",
-            "--tz", "America/Argentina/Buenos_Aires")
+    args = (
+        "backfill",
+        "zoom-report",
+        str(path),
+        "--zoom-id",
+        "852 1848 6288",
+        "--tz",
+        "America/Argentina/Buenos_Aires",
+    )
     first = run_cli(tmp_path, *args)
     assert first.returncode == 1  # one unreadable row, named
     assert "Line 9 rejected: join time ayer cannot be read" in first.stderr
@@ -62,8 +78,21 @@ def test_backfill_zoom_report_is_idempotent(tmp_path: Path) -> None:
     again = run_cli(tmp_path, *args)
     assert "0 matched, 0 unmatched, 4 duplicates" in again.stderr
 
-    added = run_cli(tmp_path, "meetings", "add", "--kind", "monthly", "--start", "2026-11-17T12:00:00-03:00",
-                    "--duration", "90", "--zoom-id", "852-1848-6288", "--title", "LACRALO Monthly")
+    added = run_cli(
+        tmp_path,
+        "meetings",
+        "add",
+        "--kind",
+        "monthly",
+        "--start",
+        "2026-11-17T12:00:00-03:00",
+        "--duration",
+        "90",
+        "--zoom-id",
+        "852-1848-6288",
+        "--title",
+        "LACRALO Monthly",
+    )
     assert added.returncode == 0 and "Meeting 1 added" in added.stderr
     [meeting] = json.loads(run_cli(tmp_path, "meetings", "list", "--format", "json").stdout)
     assert meeting["start_at"] == "2026-11-17T15:00:00+00:00"
@@ -71,19 +100,54 @@ def test_backfill_zoom_report_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_meetings_add_refuses_bad_input(tmp_path: Path) -> None:
-    no_zone = run_cli(tmp_path, "meetings", "add", "--kind", "monthly", "--start", "2026-12-15T15:00")
+    no_zone = run_cli(
+        tmp_path, "meetings", "add", "--kind", "monthly", "--start", "2026-12-15T15:00"
+    )
     assert no_zone.returncode == 2 and "has no time zone" in no_zone.stderr
     garbled = run_cli(tmp_path, "meetings", "add", "--kind", "monthly", "--start", "next tuesday")
     assert garbled.returncode == 2 and "is not a date and time" in garbled.stderr
-    bad_id = run_cli(tmp_path, "meetings", "add", "--kind", "wg", "--start", "2026-12-15T15:00Z", "--zoom-id", "12")
+    bad_id = run_cli(
+        tmp_path,
+        "meetings",
+        "add",
+        "--kind",
+        "wg",
+        "--start",
+        "2026-12-15T15:00Z",
+        "--zoom-id",
+        "12",
+    )
     assert bad_id.returncode == 2 and "not a Zoom meeting number" in bad_id.stderr
-    assert run_cli(tmp_path, "meetings", "add", "--kind", "party", "--start", "2026-12-15T15:00Z").returncode == 2
-    zone = run_cli(tmp_path, "backfill", "zoom-report", "x.csv", "--zoom-id", "123456789", "--tz", "Mars/Olympus")
+    assert (
+        run_cli(
+            tmp_path, "meetings", "add", "--kind", "party", "--start", "2026-12-15T15:00Z"
+        ).returncode
+        == 2
+    )
+    zone = run_cli(
+        tmp_path,
+        "backfill",
+        "zoom-report",
+        "x.csv",
+        "--zoom-id",
+        "123456789",
+        "--tz",
+        "Mars/Olympus",
+    )
     assert zone.returncode == 2 and "is not a time zone" in zone.stderr
 
 
 def test_meetings_add_twice_is_unchanged_then_updated(tmp_path: Path) -> None:
-    base = ("meetings", "add", "--kind", "monthly", "--start", "2030-01-20T15:00:00Z", "--zoom-id", "123456789")
+    base = (
+        "meetings",
+        "add",
+        "--kind",
+        "monthly",
+        "--start",
+        "2030-01-20T15:00:00Z",
+        "--zoom-id",
+        "123456789",
+    )
     assert "added" in run_cli(tmp_path, *base).stderr
     assert "already registered" in run_cli(tmp_path, *base).stderr
     assert "updated" in run_cli(tmp_path, *base, "--duration", "120").stderr

@@ -186,7 +186,9 @@ async def test_lmtp_answers_per_recipient(tmp_path: Path) -> None:
 
 async def test_broken_mime_body_is_irrelevant(bot: SmtpBot) -> None:
     extra = 'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="never-closed"\r\n'
-    body = "--never-closed\r\nContent-Type: text/plain; charset=utf-99\r\n\r\n\xff broken\r\n--never"
+    body = (
+        "--never-closed\r\nContent-Type: text/plain; charset=utf-99\r\n\r\n\xff broken\r\n--never"
+    )
     assert (await bot.send(post(mid="<mime@x>", extra=extra, body=body)))[0] == 250
     assert await bot.count() == 1
 

@@ -15,7 +15,14 @@ import pytest
 from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.store import participation as events
-from tests.e2e.zoom_helpers import MEETING, SECRET, ZoomBot, participant_event, running_zoom_bot, signed_headers
+from tests.e2e.zoom_helpers import (
+    MEETING,
+    SECRET,
+    ZoomBot,
+    participant_event,
+    running_zoom_bot,
+    signed_headers,
+)
 
 
 @pytest.fixture
@@ -25,23 +32,44 @@ async def zoom(tmp_path: Path) -> AsyncIterator[ZoomBot]:
 
 
 async def test_url_validation_handshake(zoom: ZoomBot) -> None:
-    body = json.dumps({"event": "endpoint.url_validation", "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"},
-                       "event_ts": 1654503849680}).encode()
+    body = json.dumps(
+        {
+            "event": "endpoint.url_validation",
+            "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"},
+            "event_ts": 1654503849680,
+        }
+    ).encode()
     status, answer = await zoom.post(body)
     expected = hmac.new(SECRET.encode(), b"qgg8vlvZRS6UYooatFL8Aw", hashlib.sha256).hexdigest()
-    assert status == 200 and answer == {"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": expected}
+    assert status == 200 and answer == {
+        "plainToken": "qgg8vlvZRS6UYooatFL8Aw",
+        "encryptedToken": expected,
+    }
 
 
 async def test_signed_join_is_stored_for_the_als(zoom: ZoomBot) -> None:
-    status, _ = await zoom.post(participant_event("joined", "Keisha B.", "Keisha.Brown@example.org"))
+    status, _ = await zoom.post(
+        participant_event("joined", "Keisha B.", "Keisha.Brown@example.org")
+    )
     assert status == 200
     log = await events.events(zoom.deps.store)
-    assert log == [{"als_id": "ALS-JM-01", "person": "Keisha Brown", "kind": "call_join",
-                    "source": MEETING, "occurred_at": "2026-11-17T15:02:10+00:00"}]
+    assert log == [
+        {
+            "als_id": "ALS-JM-01",
+            "person": "Keisha Brown",
+            "kind": "call_join",
+            "source": MEETING,
+            "occurred_at": "2026-11-17T15:02:10+00:00",
+        }
+    ]
 
 
-@pytest.mark.parametrize("forgery", ["unsigned", "tampered", "wrong_secret", "stale", "future", "garbage_ts"])
-async def test_forged_requests_are_refused_and_nothing_is_stored(zoom: ZoomBot, forgery: str) -> None:
+@pytest.mark.parametrize(
+    "forgery", ["unsigned", "tampered", "wrong_secret", "stale", "future", "garbage_ts"]
+)
+async def test_forged_requests_are_refused_and_nothing_is_stored(
+    zoom: ZoomBot, forgery: str
+) -> None:
     body = participant_event("joined", "Keisha Brown", "keisha.brown@example.org")
     headers = {
         "unsigned": {"content-type": "application/json"},
@@ -67,23 +95,45 @@ async def test_retries_and_replays_count_once(zoom: ZoomBot) -> None:
 
 
 async def test_signed_nonsense_is_a_400_and_the_server_keeps_serving(zoom: ZoomBot) -> None:
-    for body in (b"{not json", b"[]", json.dumps({"event": "meeting.participant_joined", "payload": {}}).encode(),
-                 "\udcff".encode("utf-8", "surrogatepass")):
+    for body in (
+        b"{not json",
+        b"[]",
+        json.dumps({"event": "meeting.participant_joined", "payload": {}}).encode(),
+        "\udcff".encode("utf-8", "surrogatepass"),
+    ):
         assert (await zoom.post(body))[0] == 400
     assert (await zoom.post(b"x" * 300_000))[0] == 413
     other = json.dumps({"event": "meeting.started", "payload": {"object": {}}}).encode()
     assert (await zoom.post(other)) == (200, {"status": "ignored"})
-    assert (await zoom.post(participant_event("joined", "Keisha Brown", "keisha.brown@example.org")))[0] == 200
+    assert (
+        await zoom.post(participant_event("joined", "Keisha Brown", "keisha.brown@example.org"))
+    )[0] == 200
 
 
 async def test_join_to_unregistered_meeting_attaches_when_registered(zoom: ZoomBot) -> None:
     await zoom.post(participant_event("joined", "Keisha Brown", "keisha.brown@example.org"))
     assert await meeting_service.list_meetings(zoom.deps.store) == []
-    await meeting_service.add_meeting(zoom.deps.store, "monthly", datetime(2026, 11, 17, 15, 0, tzinfo=UTC),
-                                      90, MEETING, "LACRALO Monthly", datetime.now(UTC), "t")
+    await meeting_service.add_meeting(
+        zoom.deps.store,
+        "monthly",
+        datetime(2026, 11, 17, 15, 0, tzinfo=UTC),
+        90,
+        MEETING,
+        "LACRALO Monthly",
+        datetime.now(UTC),
+        "t",
+    )
     # The same Zoom number a month later is a different meeting: the join stays with November's.
-    await meeting_service.add_meeting(zoom.deps.store, "monthly", datetime(2026, 12, 15, 15, 0, tzinfo=UTC),
-                                      90, MEETING, "LACRALO Monthly", datetime.now(UTC), "t")
+    await meeting_service.add_meeting(
+        zoom.deps.store,
+        "monthly",
+        datetime(2026, 12, 15, 15, 0, tzinfo=UTC),
+        90,
+        MEETING,
+        "LACRALO Monthly",
+        datetime.now(UTC),
+        "t",
+    )
     [november, december] = await meeting_service.list_meetings(zoom.deps.store)
     assert (november["joins"], november["als_present"]) == (1, 1)
     assert (december["joins"], december["als_present"]) == (0, 0)
@@ -105,21 +155,43 @@ async def test_display_names_match_the_roster(zoom: ZoomBot, display: str, als_i
 
 async def test_ambiguous_and_unknown_names_wait_unmatched(zoom: ZoomBot) -> None:
     header = "als_id,als_name,country,accredited_on,language,role,name,email,slack_id,nationality,aliases\n"
-    rows = ("ALS-BR-01,Instituto Exemplo de Cidadania Digital,BR,2018-06-01,pt,member,Ana Silva,ana.silva@example.org,,BR,\n"
-            "ALS-MX-01,Colectivo Ejemplo por el Acceso,MX,2016-09-05,es,member,Ana Silva,ana.silva2@example.org,,MX,\n")
-    await roster_service.import_roster(zoom.deps.store, zoom.deps.region, (header + rows).encode(), "2026-01-02T00:00:00+00:00", "t")
+    rows = (
+        "ALS-BR-01,Instituto Exemplo de Cidadania Digital,BR,2018-06-01,pt,member,Ana Silva,ana.silva@example.org,,BR,\n"
+        "ALS-MX-01,Colectivo Ejemplo por el Acceso,MX,2016-09-05,es,member,Ana Silva,ana.silva2@example.org,,MX,\n"
+    )
+    await roster_service.import_roster(
+        zoom.deps.store,
+        zoom.deps.region,
+        (header + rows).encode(),
+        "2026-01-02T00:00:00+00:00",
+        "t",
+    )
     await zoom.post(participant_event("joined", "Ana Silva"))
     await zoom.post(participant_event("joined", "Zé Ninguém", at="2026-11-17T15:05:00Z"))
     assert await events.events(zoom.deps.store) == []
     queue = await events.unmatched(zoom.deps.store)
     assert [(q["address"], q["name"], q["source"]) for q in queue] == [
-        ("ana silva", "Ana Silva", MEETING), ("ze ninguem", "Zé Ninguém", MEETING)]
+        ("ana silva", "Ana Silva", MEETING),
+        ("ze ninguem", "Zé Ninguém", MEETING),
+    ]
 
 
 async def test_leave_gives_the_join_its_duration(zoom: ZoomBot) -> None:
-    await zoom.post(participant_event("joined", "Keisha Brown", "keisha.brown@example.org", at="2026-11-17T15:00:00Z"))
-    await zoom.post(participant_event("left", "Keisha Brown", "keisha.brown@example.org", at="2026-11-17T15:47:30Z"))
-    await zoom.post(participant_event("left", "Keisha Brown", "keisha.brown@example.org", at="2026-11-17T15:47:30Z"))
+    await zoom.post(
+        participant_event(
+            "joined", "Keisha Brown", "keisha.brown@example.org", at="2026-11-17T15:00:00Z"
+        )
+    )
+    await zoom.post(
+        participant_event(
+            "left", "Keisha Brown", "keisha.brown@example.org", at="2026-11-17T15:47:30Z"
+        )
+    )
+    await zoom.post(
+        participant_event(
+            "left", "Keisha Brown", "keisha.brown@example.org", at="2026-11-17T15:47:30Z"
+        )
+    )
     assert await zoom.count("SELECT duration_s FROM participation") == 47 * 60 + 30
 
 

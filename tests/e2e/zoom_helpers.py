@@ -27,25 +27,51 @@ SECRET = "zoom-test-secret-token"
 MEETING = "85218486288"
 
 
-def signed_headers(body: bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+def signed_headers(
+    body: bytes, secret: str = SECRET, timestamp: int | None = None
+) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256).hexdigest()
-    return {"x-zm-request-timestamp": ts, "x-zm-signature": f"v0={digest}",
-            "content-type": "application/json"}
+    return {
+        "x-zm-request-timestamp": ts,
+        "x-zm-signature": f"v0={digest}",
+        "content-type": "application/json",
+    }
 
 
-def participant_event(kind: str, name: str, email: str | None = None, at: str = "2026-11-17T15:02:10Z",
-                      meeting: str = MEETING) -> bytes:
-    person: dict[str, Any] = {"user_id": "16778240", "user_name": name, "id": "abc",
-                              "participant_uuid": "p-uuid"}
+def participant_event(
+    kind: str,
+    name: str,
+    email: str | None = None,
+    at: str = "2026-11-17T15:02:10Z",
+    meeting: str = MEETING,
+) -> bytes:
+    person: dict[str, Any] = {
+        "user_id": "16778240",
+        "user_name": name,
+        "id": "abc",
+        "participant_uuid": "p-uuid",
+    }
     if email is not None:
         person["email"] = email
     person["join_time" if kind == "joined" else "leave_time"] = at
-    payload = {"event": f"meeting.participant_{kind}", "event_ts": 1700000000000,
-               "payload": {"account_id": "acct", "object": {
-                   "id": int(meeting), "uuid": "m-uuid==", "host_id": "h", "topic": "LACRALO Monthly",
-                   "type": 8, "start_time": "2026-11-17T15:00:00Z", "timezone": "UTC",
-                   "participant": person}}}
+    payload = {
+        "event": f"meeting.participant_{kind}",
+        "event_ts": 1700000000000,
+        "payload": {
+            "account_id": "acct",
+            "object": {
+                "id": int(meeting),
+                "uuid": "m-uuid==",
+                "host_id": "h",
+                "topic": "LACRALO Monthly",
+                "type": 8,
+                "start_time": "2026-11-17T15:00:00Z",
+                "timezone": "UTC",
+                "participant": person,
+            },
+        },
+    }
     return json.dumps(payload).encode()
 
 
@@ -56,8 +82,11 @@ class ZoomBot:
     session: aiohttp.ClientSession
 
     async def post(self, body: bytes, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        async with self.session.post(self.url + "/zoom/events", data=body,
-                                     headers=signed_headers(body) if headers is None else headers) as resp:
+        async with self.session.post(
+            self.url + "/zoom/events",
+            data=body,
+            headers=signed_headers(body) if headers is None else headers,
+        ) as resp:
             return resp.status, await resp.json(content_type=None)
 
     async def count(self, sql: str = "SELECT count(*) FROM participation") -> int:
@@ -70,7 +99,9 @@ class ZoomBot:
 async def running_zoom_bot(tmp_path: Path, secret: str | None = SECRET) -> AsyncIterator[ZoomBot]:
     conn = await open_store(tmp_path / "zoom.db")
     region = load_region()
-    await roster_service.import_roster(conn, region, EXAMPLE_ROSTER.read_bytes(), "2026-01-01T00:00:00+00:00", "t")
+    await roster_service.import_roster(
+        conn, region, EXAMPLE_ROSTER.read_bytes(), "2026-01-01T00:00:00+00:00", "t"
+    )
     deps = Deps(store=conn, settings=Settings(zoom_webhook_secret_token=secret), region=region)  # type: ignore[call-arg]
     runner = web.AppRunner(build_web_app(deps))
     await runner.setup()
