@@ -15,30 +15,41 @@ import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
-from bot import __version__
+from bot import __version__, status_view
 from bot.calls import normalise_meeting_id
 from bot.calls_report import parse_report
 from bot.deps import iso, utc_now
+from bot.domain.reasons import Reason
 from bot.errors import BadInput, BotError
 from bot.i18n import language_or_default, render, t
 from bot.mail.mbox import messages, open_archive
-from bot.output import FORMATS, message, print_csv, print_json, print_table, progress_bar
+from bot.output import (
+    FORMATS,
+    message,
+    print_csv,
+    print_json,
+    print_table,
+    print_title,
+    progress_bar,
+)
 from bot.region import Region, RegionError, load_region
 from bot.services import audit as audit_service
 from bot.services import calls as call_service
 from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
+from bot.services import status as status_service
 from bot.services.backfill import BackfillReport, backfill_archive
 from bot.services.calls import JoinRecorded
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError, open_store
+from bot.store import outbox as outbox_store
 from bot.store import participation as participation_store
 
 OK, REJECTED, USAGE = 0, 1, 2
@@ -127,6 +138,16 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     mlist = meetings_sub.add_parser("list", help=t("cli.help.meetings_list", lang))
     _format_option(mlist, lang)
     mlist.set_defaults(command=cmd_meetings_list)
+
+    status = sub.add_parser("status", help=t("cli.help.status", lang))
+    status.add_argument("--as-of", metavar="DATE", help=t("cli.help.as_of", lang))
+    status.add_argument("--record", action="store_true", help=t("cli.help.record", lang))
+    _format_option(status, lang)
+    status.set_defaults(command=cmd_status)
+
+    out = sub.add_parser("outbox", help=t("cli.help.outbox", lang))
+    _format_option(out, lang)
+    out.set_defaults(command=cmd_outbox)
 
     part = sub.add_parser("participation", help=t("cli.help.participation", lang))
     part.add_argument("--als", metavar="ID", help=t("cli.help.als_filter", lang))
@@ -372,6 +393,105 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
         )
     )
     return REJECTED if report.rejected else OK
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    """A date means the end of that day (its calls count); a full ISO time is taken as given."""
+    if text is None:
+        return utc_now()
+    try:
+        if len(text) == 10:
+            return datetime.fromisoformat(text).replace(hour=23, minute=59, second=59, tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    as_of = parse_as_of(args.as_of)
+    if as_of is None:
+        message(t("status.bad_date", lang, value=args.as_of), style="red")
+        return USAGE
+
+    async def go() -> tuple[list[status_service.AlsStatus], Region]:
+        async with _store(settings) as (conn, region):
+            if args.record:
+                await status_service.refresh(conn, region, settings, as_of, _actor())
+            return await status_service.statuses(conn, region, as_of), region
+
+    items, region = asyncio.run(go())
+    rows = [status_view.status_row(i, region, lang) for i in items]
+    if args.format == "json":
+        print_json(rows)
+    elif args.format == "csv":
+        print_csv(
+            [r | {"reasons": " | ".join(r["reasons"])} for r in rows], list(rows[0]) if rows else []
+        )
+    else:
+        _status_tables(items, region, lang, as_of)
+    return OK
+
+
+def _status_tables(
+    items: list[status_service.AlsStatus], region: Region, lang: str, as_of: datetime
+) -> None:
+    columns = [
+        "als_id",
+        "als_name",
+        "country",
+        "state",
+        "since",
+        "missed_consecutive_calls",
+        "last_participation",
+        "eligible_for_office",
+        "reasons",
+    ]
+    headers = [t(f"status.column.{c}", lang) for c in columns]
+    print_title(t("status.title", lang, date=as_of.date().isoformat()))
+    for code, group in status_view.by_subregion(items, region):
+        rows = []
+        for item in group:
+            row = status_view.status_row(item, region, lang)
+            row["state"] = (
+                status_view.state_word(row["state"], lang),
+                status_view.STYLES[item.status.state],
+            )
+            row["eligible_for_office"] = t(
+                "status.answer_yes" if row["eligible_for_office"] else "status.answer_no", lang
+            )
+            row["reasons"] = "\n".join(row["reasons"][:-1])  # the reading goes once, below
+            rows.append(row)
+        print_table(
+            rows,
+            columns,
+            headers,
+            t("status.subregion", lang, code=code, name=region.subregions[code].name(lang)),
+        )
+    c = status_view.counts(items)
+    message(t("status.counts", lang, **c))
+    policy = status_service.policy_of(region)
+    message(render(Reason("status.reason.reading", policy.reading()), lang))
+
+
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await outbox_store.listing(conn)
+
+    columns = [
+        "outbox_id",
+        "channel",
+        "recipient",
+        "subject",
+        "state",
+        "attempts",
+        "due_at",
+        "sent_at",
+        "last_error",
+    ]
+    return _listing(args, settings, asyncio.run(go()), columns, "outbox")
 
 
 def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,6 +6,7 @@ translation); only the edges call `t()` or `render()`, in the reader's language.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,5 +51,21 @@ def t(key: str, lang: str = "en", **params: Any) -> str:
 
 
 def render(reason: Reason, lang: str = "en") -> str:
-    """A Reason in words, in `lang`."""
-    return t(reason.key, lang, **dict(reason.params))
+    """A Reason in words, in `lang`; dates and lists in its parameters written the reader's way."""
+    return t(reason.key, lang, **{k: format_value(v, lang) for k, v in reason.params.items()})
+
+
+def format_value(value: Any, lang: str) -> Any:
+    """21 Feb 2023 for a date, "a, b and c" for a list, the value itself otherwise."""
+    if isinstance(value, Reason):
+        return render(value, lang)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.day} {t(f'common.month.{value.month}', lang)} {value.year}"
+    if isinstance(value, list | tuple):
+        items = [str(format_value(v, lang)) for v in value]
+        if len(items) < 2:
+            return "".join(items)
+        return t("common.list", lang, head=", ".join(items[:-1]), last=items[-1])
+    return value

@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json")
 
@@ -35,13 +36,24 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def print_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str], title: str
 ) -> None:
-    table = Table(title=title)
+    table = Table(title=title, show_lines=False)
     for header in headers:
         table.add_column(header)
     for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+        table.add_row(*(_cell(row.get(c)) for c in columns))
     # Piped output has no terminal width to respect; don't squeeze a wide listing into 80 columns.
     Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+def _cell(value: Any) -> Text | str:
+    """A cell; a (text, style) pair is shown in that style (states in colour)."""
+    if isinstance(value, tuple):
+        return Text(str(value[0]), style=value[1])
+    return "" if value is None else str(value)
+
+
+def print_title(text: str) -> None:
+    Console(width=None if sys.stdout.isatty() else 200).print(text, style="bold", markup=False)
 
 
 def message(text: str, style: str | None = None) -> None:

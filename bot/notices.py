@@ -1,0 +1,93 @@
+"""The words of the notices the bot sends about statuses, in the readers' languages.
+
+Seed 003: "The concerned ALSes will be notified of the change of their status". Each notice goes
+in the ALS's language plus English and Spanish (the region's announcement languages), one after
+the other in a single message, each with the reasons and how to recover.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.roster import AlsRecord
+from bot.domain.status import Status
+from bot.i18n import render, t
+
+
+def languages_for(als_language: str, announcement: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys([als_language, *announcement]))
+
+
+def status_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) -> dict[str, Any]:
+    """Subject and text of the notice to an ALS's representatives."""
+    subject = " / ".join(
+        t(
+            "notices.status.subject",
+            lang,
+            ralo=ralo,
+            als=als.name,
+            state=t(f"status.state.{status.state.value}", lang),
+        )
+        for lang in langs[:2]
+    )
+    parts = []
+    for lang in langs:
+        lines = [
+            t(
+                "notices.status.opening",
+                lang,
+                als=als.name,
+                state=t(f"status.state.{status.state.value}", lang),
+            )
+        ]
+        lines += [f"- {render(r, lang)}" for r in status.reasons]
+        lines.append(t("notices.status.closing", lang, ralo=ralo))
+        parts.append("\n".join(lines))
+    return {"kind": "status", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def warning_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) -> dict[str, Any]:
+    subject = " / ".join(
+        t("notices.warning.subject", lang, ralo=ralo, als=als.name) for lang in langs[:2]
+    )
+    parts = [
+        t(
+            "notices.warning.text",
+            lang,
+            als=als.name,
+            count=status.missed_consecutive_calls,
+            dates=render_dates(status, lang),
+            ralo=ralo,
+        )
+        for lang in langs
+    ]
+    return {"kind": "warning", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def render_dates(status: Status, lang: str) -> str:
+    from bot.i18n import format_value
+
+    return str(format_value(list(status.missed_call_dates), lang))
+
+
+def digest(
+    changes: list[tuple[AlsRecord, Status]], langs: list[str], ralo: str, day: str
+) -> dict[str, Any]:
+    """The Secretariat's summary of one status run's changes."""
+    subject = " / ".join(
+        t("notices.digest.subject", lang, ralo=ralo, count=len(changes), day=day)
+        for lang in langs[:2]
+    )
+    parts = []
+    for lang in langs:
+        lines = [t("notices.digest.opening", lang, count=len(changes), day=day)]
+        for als, status in changes:
+            lines.append(
+                f"- {als.name} ({als.als_id}, {als.country}): "
+                f"{t(f'status.state.{status.state.value}', lang)}"
+            )
+            lines += [
+                f"    {render(r, lang)}" for r in status.reasons if r.key != "status.reason.reading"
+            ]
+        parts.append("\n".join(lines))
+    return {"kind": "digest", "subject": subject, "text": "\n\n-----\n\n".join(parts)}

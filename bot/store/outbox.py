@@ -1,0 +1,81 @@
+"""The outbox: every message the bot sends is a row here before it is sent.
+
+`dedup_key` is unique, so deciding to send the same notice twice (a restart, a second status run)
+adds nothing; a row is marked sent only after the relay or Slack accepted it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    outbox_id: int
+    channel: str  # email | slack
+    recipient: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    dedup_key: str,
+    channel: str,
+    recipient: str,
+    payload: dict[str, Any],
+    due_at: str,
+    now: str,
+) -> bool:
+    """Queue a message unless one with this key exists; True when it was new."""
+    async with conn.execute(
+        "INSERT INTO outbox (dedup_key, channel, recipient, payload, due_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING",
+        (dedup_key, channel, recipient, json.dumps(payload, ensure_ascii=False), due_at, now),
+    ) as cur:
+        return cur.rowcount == 1
+
+
+async def due(
+    conn: aiosqlite.Connection, now: str, channels: tuple[str, ...], limit: int = 50
+) -> list[OutboxRow]:
+    marks = ", ".join("?" * len(channels))
+    async with conn.execute(
+        "SELECT outbox_id, channel, recipient, payload, attempts FROM outbox"
+        f" WHERE state = 'pending' AND due_at <= ? AND channel IN ({marks})"
+        " ORDER BY due_at, outbox_id LIMIT ?",
+        (now, *channels, limit),
+    ) as cur:
+        return [OutboxRow(int(r[0]), r[1], r[2], json.loads(r[3]), int(r[4])) async for r in cur]
+
+
+async def mark_sent(conn: aiosqlite.Connection, outbox_id: int, now: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL"
+        " WHERE outbox_id = ?",
+        (now, outbox_id),
+    )
+
+
+async def mark_failed(
+    conn: aiosqlite.Connection, outbox_id: int, error: str, retry_at: str | None
+) -> None:
+    """Count the attempt; retry at `retry_at`, or give up ('failed') when it is None."""
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
+        " state = CASE WHEN ? IS NULL THEN 'failed' ELSE 'pending' END,"
+        " due_at = coalesce(?, due_at) WHERE outbox_id = ?",
+        (error[:500], retry_at, retry_at, outbox_id),
+    )
+
+
+async def listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    async with conn.execute(
+        "SELECT outbox_id, channel, recipient, json_extract(payload, '$.subject') AS subject,"
+        " state, attempts, due_at, sent_at, last_error FROM outbox ORDER BY outbox_id"
+    ) as cur:
+        return [dict(row) async for row in cur]
