@@ -1,13 +1,13 @@
 """Active and inactive ALSs: the Rules of Procedure, auxiliary rule to Rule 1 (seed 003).
 
-"ALSes that through their delegates, have either not participated in three (3) consecutive
-monthly LACRALO telconferences, not participated in the mailing lists of the different working
-groups or via other participation mechanisms [...] during a period of one (1) calendar year, will
-be considered inactive ALSes. Inactive ALSes will loose their right to vote and will be eliminated
-from the quorum [...] they can recover their right to vote, and their active status, if within the year
-following the loss of their right to vote, they resume participation [...] Otherwise, the Chair and
-the LACRALO Secretary, can request [...] the de-authorization of said ALSes." Candidates and
-delegates cannot come "from an ALS which has been inactive in that year or the preceding year".
+"ALSes that through their delegates, have either not participated in three (3) consecutive monthly
+LACRALO telconferences, not participated in the mailing lists of the different working groups or
+via other participation mechanisms [...] during a period of one (1) calendar year, will be
+considered inactive ALSes. Inactive ALSes will loose their right to vote and will be eliminated
+from the quorum [...] they can recover their right to vote, and their active status, if within the
+year following the loss of their right to vote, they resume participation [...] Otherwise, the
+Chair and the LACRALO Secretary, can request [...] the de-authorization of said ALSes." Candidates
+and delegates cannot come "from an ALS which has been inactive in that year or the preceding year".
 "Newly incorporated ALSes will have one (1) year from their entry [...] The evaluation [...] does
 not start before the end of this first year." Rule 1.2: an ALS not yet accredited is an observer.
 
