@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from aiohttp import web
 
-from bot import __version__
+from bot import __version__, status_view
 from bot.deps import Deps
-from bot.i18n import language_or_default
+from bot.domain.reasons import Reason
+from bot.i18n import format_value, language_or_default, render, t
 from bot.pages import render_page
+from bot.services import status as status_service
+from bot.services.status import AlsStatus
 from bot.store import roster as roster_store
 from bot.store import schema_version
 
@@ -21,6 +26,8 @@ def build_app(deps: Deps) -> web.Application:
     app[DEPS] = deps
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/", index)
+    app.router.add_get("/status", status_page)
+    app.router.add_get("/status.csv", status_csv)
     return app
 
 
@@ -76,3 +83,65 @@ async def index(request: web.Request) -> web.Response:
         countries=len({a["country"] for v in grouped.values() for a in v}),
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+PUBLIC_STATUS_COLUMNS = ["als_id", "als_name", "country", "subregion", "state", "since"]
+
+
+async def _current_statuses(deps: Deps) -> list[AlsStatus]:
+    return await status_service.statuses(deps.store, deps.region, deps.clock())
+
+
+async def status_page(request: web.Request) -> web.Response:
+    """Public: each ALS's state and since when -- ALS-level facts only, never people."""
+    deps = request.app[DEPS]
+    lang = page_language(request)
+    items = await _current_statuses(deps)
+    subregions = []
+    for code, group in status_view.by_subregion(items, deps.region):
+        rows = []
+        for item in group:
+            row = status_view.status_row(item, deps.region, lang)
+            country = deps.region.countries.get(row["country"])
+            rows.append(
+                {k: row[k] for k in PUBLIC_STATUS_COLUMNS}
+                | {
+                    "country": country.name(lang) if country else row["country"],
+                    "state_word": status_view.state_word(row["state"], lang),
+                }
+            )
+        subregions.append(
+            {"code": code, "name": deps.region.subregions[code].name(lang), "rows": rows}
+        )
+    policy = status_service.policy_of(deps.region)
+    html = render_page(
+        "status.html",
+        lang,
+        request.path,
+        ralo=deps.region.ralo,
+        subregions=subregions,
+        as_of=format_value(deps.clock().date(), lang),
+        reading=render(Reason("status.reason.reading", policy.reading()), lang),
+        counts=t("status.counts", lang, **status_view.counts(items)),
+    )
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+async def status_csv(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    items = await _current_statuses(deps)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=PUBLIC_STATUS_COLUMNS, extrasaction="ignore", lineterminator="\r\n"
+    )
+    writer.writeheader()
+    for item in items:
+        row = status_view.status_row(item, deps.region, "en")
+        writer.writerow({k: "" if row[k] is None else row[k] for k in PUBLIC_STATUS_COLUMNS})
+    name = f"{deps.region.ralo.lower()}-status-{deps.clock().date().isoformat()}.csv"
+    return web.Response(
+        body=buffer.getvalue().encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

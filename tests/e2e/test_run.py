@@ -113,3 +113,36 @@ def test_a_list_post_to_the_running_bot_shows_in_participation(
             "occurred_at": "2026-11-16T15:00:00+00:00",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "state"),
+    [
+        ("en", "LACRALO: status of the ALSs", "observer"),
+        ("es", "LACRALO: estatus de las ALS", "observadora"),
+        ("pt", "LACRALO: status das ALS", "observadora"),
+        ("fr", "LACRALO : statut des ALS", "observatrice"),
+    ],
+)
+def test_public_status_page_in_each_language(
+    bot: BotProcess, tmp_path: Path, lang: str, heading: str, state: str
+) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    status, body, _ = bot.get(f"/status?lang={lang}")
+    assert (
+        status == 200 and heading in body and "Red Ficticia de Usuarios" in body and state in body
+    )
+    assert not EMAIL.findall(body) and "Pérez" not in body
+
+
+def test_public_status_csv(bot: BotProcess, tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    status, body, headers = bot.get("/status.csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in headers["Content-Disposition"]
+    lines = body.splitlines()
+    assert lines[0] == "als_id,als_name,country,subregion,state,since"
+    assert any(
+        line.startswith("ALS-PE-01,Red Ficticia de Usuarios,PE,B,observer") for line in lines
+    )
+    assert not EMAIL.findall(body)
