@@ -40,9 +40,10 @@ async def statuses(conn: aiosqlite.Connection, region: Region, as_of: datetime) 
     until = iso(as_of)
     calls = await status_store.monthly_calls(conn, until)
     attended = await status_store.attendance(conn, until, policy.min_call_minutes * 60)
-    parts = await status_store.participation_summary(conn, until)
     recorded = await status_store.recorded_inactive_years(conn)
-    since = policy.records_since or await status_store.records_since(conn) or as_of
+    first_record = await status_store.records_since(conn) or as_of
+    since = policy.records_since or first_record
+    parts = await status_store.participation_summary(conn, iso(min(first_record, as_of)), until)
     out = []
     for als in await roster_store.list_als(conn):
         mine = attended.get(als.als_id, set())

@@ -26,48 +26,75 @@ async def monthly_calls(conn: aiosqlite.Connection, until: str) -> list[tuple[in
         return [(int(row[0]), _moment(row[1])) async for row in cur]
 
 
+# Each monthly meeting's window, as text comparable with participation.occurred_at.
+_WINDOWS = (
+    "SELECT meeting_id, zoom_id,"
+    f" strftime('%Y-%m-%dT%H:%M:%S+00:00', start_at, '{WINDOW_BEFORE}') AS lo,"
+    " strftime('%Y-%m-%dT%H:%M:%S+00:00', start_at,"
+    f"  '+' || (duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes') AS hi"
+    " FROM meeting WHERE kind = 'monthly' AND start_at <= ? AND zoom_id IS NOT NULL"
+)
+
+
 async def attendance(
     conn: aiosqlite.Connection, until: str, min_seconds: int
 ) -> dict[str, set[int]]:
-    """ALS id -> the monthly meetings one of its people joined (for at least `min_seconds`)."""
-    sql = (
-        "SELECT m.meeting_id, p.als_id FROM meeting m"
-        " JOIN participation e ON e.kind = 'call_join' AND e.source = m.zoom_id"
-        f"  AND e.occurred_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at, '{WINDOW_BEFORE}')"
-        "  AND e.occurred_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
-        f"      '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
-        " JOIN person p ON p.person_id = e.person_id"
-        " WHERE m.kind = 'monthly' AND m.start_at <= ? AND p.als_id IS NOT NULL"
-        " GROUP BY m.meeting_id, p.person_id"
-        " HAVING sum(coalesce(e.duration_s, 0)) >= ?"
-    )
+    """ALS id -> the monthly meetings one of its people joined (for at least `min_seconds`).
+
+    Joins are found by Zoom number and time (a meeting number is all digits; a List-Id never is,
+    so the source alone tells joins from posts), read from the covering index.
+    """
+    if min_seconds <= 0:
+        sql = (
+            f"WITH w AS ({_WINDOWS}) SELECT DISTINCT w.meeting_id, p.als_id FROM w"
+            " JOIN participation e ON e.source = w.zoom_id AND e.occurred_at >= w.lo"
+            " AND e.occurred_at <= w.hi JOIN person p ON p.person_id = e.person_id"
+            " WHERE p.als_id IS NOT NULL"
+        )
+        args: tuple[object, ...] = (until,)
+    else:
+        sql = (
+            f"WITH w AS ({_WINDOWS}) SELECT w.meeting_id, p.als_id FROM w"
+            " JOIN participation e ON e.source = w.zoom_id AND e.occurred_at >= w.lo"
+            " AND e.occurred_at <= w.hi JOIN person p ON p.person_id = e.person_id"
+            " WHERE p.als_id IS NOT NULL GROUP BY w.meeting_id, p.person_id"
+            " HAVING sum(coalesce(e.duration_s, 0)) >= ?"
+        )
+        args = (until, min_seconds)
     found: dict[str, set[int]] = defaultdict(set)
-    async with conn.execute(sql, (until, min_seconds)) as cur:
-        async for meeting_id, als_id in cur:
-            found[als_id].add(int(meeting_id))
+    for meeting_id, als_id in await conn.execute_fetchall(sql, args):  # one round trip
+        found[als_id].add(int(meeting_id))
     return found
 
 
 async def participation_summary(
-    conn: aiosqlite.Connection, until: str
+    conn: aiosqlite.Connection, since: str, until: str
 ) -> dict[str, list[datetime]]:
     """ALS id -> the first and last participation of each person in each month.
 
     Exact for the rule, which only asks whether anything happened in a period of a year or more
-    and when the last thing happened; and it keeps a million events down to a few thousand rows.
+    and when the last thing happened; it keeps a million events down to a few thousand rows, each
+    found by two seeks in the (person, time) index rather than by sorting every event.
     """
+    sql = (
+        "WITH RECURSIVE months(m, n) AS (SELECT date(?, 'start of month'),"
+        "  date(?, 'start of month', '+1 month')"
+        "  UNION ALL SELECT n, date(n, '+1 month') FROM months WHERE n <= ?)"
+        " SELECT p.als_id,"
+        "  (SELECT min(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
+        "    AND e.occurred_at >= months.m AND e.occurred_at < months.n"
+        "    AND e.occurred_at <= ?) AS first,"
+        "  (SELECT max(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
+        "    AND e.occurred_at >= months.m AND e.occurred_at < months.n"
+        "    AND e.occurred_at <= ?) AS last"
+        " FROM person p, months WHERE p.als_id IS NOT NULL AND first IS NOT NULL"
+    )
     found: dict[str, list[datetime]] = defaultdict(list)
-    async with conn.execute(
-        "SELECT p.als_id, min(e.occurred_at), max(e.occurred_at)"
-        " FROM participation e JOIN person p ON p.person_id = e.person_id"
-        " WHERE p.als_id IS NOT NULL AND e.occurred_at <= ?"
-        " GROUP BY e.person_id, substr(e.occurred_at, 1, 7)",
-        (until,),
-    ) as cur:
-        async for als_id, first, last in cur:
-            found[als_id].append(_moment(first))
-            if last != first:
-                found[als_id].append(_moment(last))
+    rows = await conn.execute_fetchall(sql, (since[:10], since[:10], until[:10], until, until))
+    for als_id, first, last in rows:
+        found[als_id].append(_moment(first))
+        if last != first:
+            found[als_id].append(_moment(last))
     return found
 
 
@@ -125,9 +152,12 @@ async def record_change(
 
 async def records_since(conn: aiosqlite.Connection) -> datetime | None:
     """The start of the participation record: the earliest meeting or event the bot knows."""
+    # One seek per person in the (person, time) index, plus one for the unmatched (NULL) events.
     async with conn.execute(
         "SELECT min(t) FROM (SELECT min(start_at) AS t FROM meeting"
-        " UNION ALL SELECT min(occurred_at) FROM participation)"
+        " UNION ALL SELECT (SELECT min(occurred_at) FROM participation e"
+        "   WHERE e.person_id = p.person_id) FROM person p"
+        " UNION ALL SELECT min(occurred_at) FROM participation WHERE person_id IS NULL)"
     ) as cur:
         row = await cur.fetchone()
     return _moment(row[0]) if row and row[0] else None
