@@ -20,13 +20,16 @@ from bot.domain.reasons import Reason
 from bot.errors import StartupError
 from bot.i18n import t
 from bot.region import load_region
+from bot.scheduler import Scheduler
+from bot.services.outbox import Sender
 from bot.settings import Settings
 from bot.store import open_store
-from bot.transports import http, smtp, zoom
+from bot.transports import http, mail_out, slack_out, smtp, zoom
 
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
-BUILT = {"zoom"}  # credentialed parts this version runs; the others say they are not built yet
+# Credentialed parts this version runs (and where); the others say they are not built yet.
+BUILT = {"zoom": "/zoom/events", "outbound_mail": "outbox"}
 
 
 def credential_parts(settings: Settings) -> dict[str, str | None]:
@@ -100,10 +103,16 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
                 deps.parts[part] = f"skipped: {missing} not set"
                 log.info(t(f"run.log.skipped.{part}", lang, setting=missing))
             elif part in BUILT:
-                _running(deps, part, "/zoom/events")
+                _running(deps, part, BUILT[part])
             else:
                 deps.parts[part] = "unavailable: not in this version"
                 log.warning(t("run.log.unavailable", lang, part=part))
+
+        senders = _senders(deps)
+        scheduler = Scheduler(deps, senders, tick=settings.scheduler_tick_s)
+        task = asyncio.create_task(scheduler.run(stop))
+        stack.push_async_callback(_finish, task)
+        _running(deps, "scheduler", ", ".join(sorted(senders)) or "-")
 
         _install_signal_handlers(stop)
         log.info(t("run.log.ready", lang))
@@ -122,6 +131,20 @@ async def _listen(part: str, host: str, port: int, starting: Awaitable[T]) -> T:
                 {"part": part, "host": host, "port": port, "error": exc.strerror or str(exc)},
             )
         ) from None
+
+
+def _senders(deps: Deps) -> dict[str, Sender]:
+    """The outbox's channels that are configured: e-mail through the relay, Slack DMs."""
+    found: dict[str, Sender] = {}
+    if deps.settings.outbound_smtp_host:
+        found["email"] = mail_out.email_sender(deps.settings, deps.clock)
+    if deps.settings.slack_bot_token:
+        found["slack"] = slack_out.slack_sender(deps.settings)
+    return found
+
+
+async def _finish(task: asyncio.Task[None]) -> None:
+    await task
 
 
 def _running(deps: Deps, part: str, where: str) -> None:

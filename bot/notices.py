@@ -13,6 +13,9 @@ from bot.domain.roster import AlsRecord
 from bot.domain.status import Status
 from bot.i18n import render, t
 
+# What the Secretariat knows already and need not read for every ALS in its digest.
+QUIET = ("status.reason.reading", "status.reason.records_since")
+
 
 def languages_for(als_language: str, announcement: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys([als_language, *announcement]))
@@ -41,7 +44,7 @@ def status_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) -
             )
         ]
         lines += [f"- {render(r, lang)}" for r in status.reasons]
-        lines.append(t("notices.status.closing", lang, ralo=ralo))
+        lines += ["", t("notices.status.closing", lang, ralo=ralo)]
         parts.append("\n".join(lines))
     return {"kind": "status", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
 
@@ -86,8 +89,6 @@ def digest(
                 f"- {als.name} ({als.als_id}, {als.country}): "
                 f"{t(f'status.state.{status.state.value}', lang)}"
             )
-            lines += [
-                f"    {render(r, lang)}" for r in status.reasons if r.key != "status.reason.reading"
-            ]
+            lines += [f"    {render(r, lang)}" for r in status.reasons if r.key not in QUIET]
         parts.append("\n".join(lines))
     return {"kind": "digest", "subject": subject, "text": "\n\n-----\n\n".join(parts)}

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     command_address: str = Field(
         "lacralo-bot-commands@localhost", validation_alias=_env("LACRALO_COMMAND_ADDRESS")
     )
+    scheduler_tick_s: float = Field(
+        30.0, gt=0, le=3600, validation_alias=_env("LACRALO_SCHEDULER_TICK_S")
+    )
     announce_address: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_ADDRESS"))
     announce_channel: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_CHANNEL"))
 

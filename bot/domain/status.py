@@ -330,16 +330,7 @@ def _judge(
 def _why_inactive(sweep: _Sweep, policy: StatusPolicy, as_of: datetime) -> list[Reason]:
     found = []
     if sweep.criterion_a():
-        found.append(
-            Reason(
-                "status.reason.missed_calls",
-                {
-                    "count": len(sweep.run),
-                    "dates": list(sweep.run),
-                    "limit": policy.consecutive_missed_calls,
-                },
-            )
-        )
+        found.append(_missed(sweep.run, policy, "status.reason.missed_calls"))
     empty_from = sweep.empty_period_start(as_of)
     if empty_from is not None:
         key = "status.reason.no_participation_" + policy.window.split("-")[0]
@@ -354,14 +345,17 @@ def _why_inactive(sweep: _Sweep, policy: StatusPolicy, as_of: datetime) -> list[
 
 def _why_active(sweep: _Sweep, policy: StatusPolicy) -> Reason:
     if sweep.run:
-        return Reason(
-            "status.reason.active_missed",
-            {
-                "count": len(sweep.run),
-                "dates": list(sweep.run),
-                "limit": policy.consecutive_missed_calls,
-            },
-        )
+        return _missed(sweep.run, policy, "status.reason.active_missed")
     if sweep.last_part is None:
         return Reason("status.reason.active_never")
     return Reason("status.reason.active", {"last": sweep.last_part.date()})
+
+
+def _missed(run: list[date], policy: StatusPolicy, key: str) -> Reason:
+    """The calls missed in a row; a long run is told by its start and its last few dates."""
+    limit = policy.consecutive_missed_calls
+    params: dict[str, Any] = {"count": len(run), "dates": run[-limit:], "limit": limit}
+    if len(run) > limit:
+        key += "_long"
+        params["first"] = run[0]
+    return Reason(key, params)

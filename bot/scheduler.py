@@ -1,0 +1,60 @@
+"""Work on a clock: deliver the outbox often, refresh statuses daily (and at start).
+
+The clock is injectable (deps.clock) and each step is a plain coroutine, so tests run a tick at a
+chosen moment instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from bot.deps import Deps
+from bot.i18n import t
+from bot.services import outbox as outbox_service
+from bot.services import status as status_service
+
+log = logging.getLogger("lacralo_bot.scheduler")
+
+
+class Scheduler:
+    def __init__(
+        self,
+        deps: Deps,
+        senders: Mapping[str, outbox_service.Sender],
+        tick: float = 30.0,
+        refresh_every: timedelta = timedelta(hours=24),
+    ) -> None:
+        self.deps = deps
+        self.senders = senders
+        self.tick_seconds = tick
+        self.refresh_every = refresh_every
+        self.last_refresh: datetime | None = None
+
+    async def tick(self) -> None:
+        """One round: the daily status refresh when due, then the outbox."""
+        now = self.deps.clock()
+        if self.last_refresh is None or now - self.last_refresh >= self.refresh_every:
+            report = await status_service.refresh(
+                self.deps.store, self.deps.region, self.deps.settings, now, "scheduler"
+            )
+            self.last_refresh = now
+            log.info(
+                "status refresh: %s changes, %s warnings, %s messages queued",
+                len(report.changed),
+                len(report.warned),
+                report.queued,
+            )
+        await outbox_service.deliver_due(self.deps.store, self.senders, now)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:  # a bad round must not stop the next ones
+                log.exception(t("run.log.round_failed", self.deps.settings.language))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.tick_seconds)

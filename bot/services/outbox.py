@@ -1,0 +1,77 @@
+"""Delivering the outbox: each due message to its channel's sender, then marked sent or retried.
+
+A message is marked sent only after the relay or Slack accepted it, so a crash between the two
+sends it again on restart (at least once), and nothing decided is ever silently dropped. Failures
+back off and, after the last try, stay visible as `failed` (`lacralo-bot outbox`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiosqlite
+
+from bot.deps import iso
+from bot.i18n import t
+from bot.store import outbox as store
+from bot.store.transaction import transaction
+
+log = logging.getLogger("lacralo_bot.outbox")
+Sender = Callable[[str, dict[str, Any]], Awaitable[None]]
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+async def deliver_due(
+    conn: aiosqlite.Connection, senders: Mapping[str, Sender], now: datetime
+) -> Delivery:
+    result = Delivery()
+    if not senders:
+        return result
+    for row in await store.due(conn, iso(now), tuple(senders)):
+        try:
+            await senders[row.channel](row.recipient, row.payload)
+        except Exception as exc:  # any failure: count it, back off, keep the row
+            retry = BACKOFF[row.attempts] if row.attempts < len(BACKOFF) else None
+            async with transaction(conn):
+                await store.mark_failed(
+                    conn,
+                    row.outbox_id,
+                    f"{type(exc).__name__}: {exc}",
+                    iso(now + retry) if retry else None,
+                )
+            if retry:
+                result.retried += 1
+            else:
+                result.failed += 1
+            log.warning(
+                t(
+                    "outbox.log.failed",
+                    "en",
+                    id=row.outbox_id,
+                    to=row.recipient,
+                    attempt=row.attempts + 1,
+                    error=str(exc),
+                )
+            )
+            continue
+        async with transaction(conn):
+            await store.mark_sent(conn, row.outbox_id, iso(now))
+        result.sent += 1
+    return result

@@ -1,0 +1,45 @@
+"""Sending the bot's e-mail through the configured relay (aiosmtplib)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+import aiosmtplib
+
+from bot.deps import Clock
+from bot.settings import Settings
+
+
+def build_message(
+    settings: Settings, recipient: str, payload: dict[str, Any], clock: Clock
+) -> EmailMessage:
+    """A plain-text UTF-8 message with the headers list software and autoresponders expect."""
+    msg = EmailMessage()
+    msg["From"] = settings.from_address
+    msg["To"] = recipient
+    msg["Subject"] = payload["subject"]
+    msg["Date"] = format_datetime(clock())
+    msg["Message-ID"] = make_msgid(domain=settings.from_address.rpartition("@")[2] or "localhost")
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the bot
+    msg.set_content(payload["text"], charset="utf-8")
+    for attachment in payload.get("attachments", []):
+        msg.add_attachment(
+            attachment["data"].encode("utf-8"),
+            maintype=attachment["maintype"],
+            subtype=attachment["subtype"],
+            filename=attachment["filename"],
+        )
+    return msg
+
+
+def email_sender(settings: Settings, clock: Clock) -> Any:
+    """A sender for the outbox: delivers one row or raises."""
+    host, port = settings.outbound_smtp_host, settings.outbound_smtp_port
+
+    async def send(recipient: str, payload: dict[str, Any]) -> None:
+        message = build_message(settings, recipient, payload, clock)
+        await aiosmtplib.send(message, hostname=host, port=port, timeout=30, start_tls=False)
+
+    return send

@@ -1,0 +1,21 @@
+"""Direct messages to members on Slack through the Web API (chat.postMessage to a user id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.settings import Settings
+
+
+def slack_sender(settings: Settings) -> Any:
+    client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+
+    async def send(recipient: str, payload: dict[str, Any]) -> None:
+        text = f"*{payload['subject']}*\n\n{payload['text']}"
+        response = await client.chat_postMessage(channel=recipient, text=text, unfurl_links=False)
+        if not response.get("ok"):
+            raise RuntimeError(str(response.get("error", "slack error")))
+
+    return send
