@@ -144,7 +144,7 @@ CASES = [
         "2022-12-20",
         State.INACTIVE,
         missed=12,
-        reasons=["missed_calls"],
+        reasons=["missed_calls_long"],
     ),
     Case(
         "criteria all: list posts but no calls in a year -> active (both must hold)",
