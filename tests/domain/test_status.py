@@ -163,7 +163,7 @@ CASES = [
         "2023-01-20",
         State.INACTIVE,
         policy=ANY_ALL,
-        reasons=["missed_calls", "no_participation_calendar"],
+        reasons=["missed_calls_long", "no_participation_calendar"],
     ),
     Case(
         "a list post does not undo three missed calls",
