@@ -27,7 +27,7 @@ from bot.calls import normalise_meeting_id
 from bot.calls_report import parse_report
 from bot.deps import iso, utc_now
 from bot.domain.reasons import Reason
-from bot.errors import BadInput, BotError
+from bot.errors import BadInput, BotError, RuleViolation
 from bot.i18n import language_or_default, render, t
 from bot.mail.mbox import messages, open_archive
 from bot.output import (
@@ -42,6 +42,7 @@ from bot.output import (
 from bot.region import Region, RegionError, load_region
 from bot.services import audit as audit_service
 from bot.services import calls as call_service
+from bot.services import elections as election_service
 from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.services import status as status_service
@@ -49,6 +50,7 @@ from bot.services.backfill import BackfillReport, backfill_archive
 from bot.services.calls import JoinRecorded
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError, open_store
+from bot.store import elections as election_store
 from bot.store import outbox as outbox_store
 from bot.store import participation as participation_store
 
@@ -144,6 +146,35 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     status.add_argument("--record", action="store_true", help=t("cli.help.record", lang))
     _format_option(status, lang)
     status.set_defaults(command=cmd_status)
+
+    election = sub.add_parser("election", help=t("cli.help.election", lang))
+    election_sub = election.add_subparsers(required=True, metavar="ACTION")
+    eroll = election_sub.add_parser("roll", help=t("cli.help.election_roll", lang))
+    eroll.add_argument("--as-of", metavar="DATE", help=t("cli.help.as_of", lang))
+    _format_option(eroll, lang)
+    eroll.set_defaults(command=cmd_election_roll)
+    etally = election_sub.add_parser("tally", help=t("cli.help.election_tally", lang))
+    etally.add_argument("ballots", type=Path, help=t("cli.help.ballots", lang))
+    etally.add_argument("--as-of", metavar="DATE", help=t("cli.help.vote_at", lang))
+    etally.add_argument("--candidates", metavar="A,B", help=t("cli.help.candidates", lang))
+    etally.add_argument("--second-ballot", action="store_true", help=t("cli.help.second", lang))
+    etally.add_argument("--seed", metavar="S", help=t("cli.help.seed", lang))
+    etally.add_argument("--publish", metavar="TITLE", help=t("cli.help.publish", lang))
+    _format_option(etally, lang)
+    etally.set_defaults(command=cmd_election_tally)
+
+    proxies = sub.add_parser("proxies", help=t("cli.help.proxies", lang))
+    _format_option(proxies, lang)
+    proxies.set_defaults(command=cmd_proxies)
+    proxies_sub = proxies.add_subparsers(metavar="ACTION")
+    padd = proxies_sub.add_parser("add", help=t("cli.help.proxies_add", lang))
+    padd.add_argument("--from", dest="giver", required=True, metavar="ALS")
+    padd.add_argument("--to", dest="holder", required=True, metavar="ALS")
+    padd.add_argument("--vote-at", metavar="ISO8601", help=t("cli.help.vote_at", lang))
+    padd.set_defaults(command=cmd_proxies_add)
+    prev = proxies_sub.add_parser("revoke", help=t("cli.help.proxies_revoke", lang))
+    prev.add_argument("--from", dest="giver", required=True, metavar="ALS")
+    prev.set_defaults(command=cmd_proxies_revoke)
 
     out = sub.add_parser("outbox", help=t("cli.help.outbox", lang))
     _format_option(out, lang)
@@ -473,6 +504,192 @@ def _status_tables(
     message(t("status.counts", lang, **c))
     policy = status_service.policy_of(region)
     message(render(Reason("status.reason.reading", policy.reading()), lang))
+
+
+def _as_of_or_usage(args: argparse.Namespace, lang: str) -> datetime | None:
+    moment = parse_as_of(args.as_of)
+    if moment is None:
+        message(t("status.bad_date", lang, value=args.as_of), style="red")
+    return moment
+
+
+def cmd_election_roll(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    as_of = _as_of_or_usage(args, lang)
+    if as_of is None:
+        return USAGE
+
+    async def go() -> election_service.Roll:
+        async with _store(settings) as (conn, region):
+            return await election_service.voter_roll(conn, region, as_of)
+
+    roll = asyncio.run(go()).as_json()
+    if args.format == "json":
+        print_json(roll)
+        return OK
+    if args.format == "csv":
+        print_csv(roll["voters"], ["als_id", "als_name", "country", "weight", "weight_exact"])
+        return OK
+    rows = [
+        c
+        | {
+            "weight_each": f"{c['weight_each']:.4f}",
+            "country_total": f"{c['country_total']:.4f}",
+            "share": f"{c['share']:.2%}",
+            "capped": t("status.answer_yes" if c["capped"] else "status.answer_no", lang),
+        }
+        for c in roll["countries"]
+    ]
+    columns = ["country", "als_count", "capped", "weight_each", "country_total", "share"]
+    print_table(
+        rows,
+        columns,
+        [t(f"election.column.{c}", lang) for c in columns],
+        t("election.roll_title", lang, date=roll["as_of"][:10]),
+    )
+    message(
+        t(
+            "election.roll_summary",
+            lang,
+            voters=len(roll["voters"]),
+            covered=roll["countries_covered"],
+            max=f"{roll['max_percentage']:g}",
+            total=f"{roll['total_weight']:.4f}",
+        )
+    )
+    if roll["equal_countries"]:
+        message(t("election.equal_countries", lang), style="yellow")
+    return OK
+
+
+def cmd_election_tally(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    vote_at = _as_of_or_usage(args, lang)
+    if vote_at is None:
+        return USAGE
+    if args.second_ballot and not args.seed:
+        message(t("election.need_seed", lang), style="red")
+        return USAGE
+    try:
+        ballots = election_service.read_ballots(args.ballots.read_bytes())
+    except OSError as exc:
+        message(
+            t("cli.error.file", lang, path=str(args.ballots), reason=exc.strerror or str(exc)),
+            style="red",
+        )
+        return USAGE
+    candidates = [c.strip() for c in args.candidates.split(",")] if args.candidates else None
+
+    async def go() -> dict[str, Any]:
+        async with _store(settings) as (conn, region):
+            _roll, result = await election_service.tally(
+                conn, region, ballots, vote_at, candidates, args.second_ballot, args.seed
+            )
+            if args.publish:
+                await election_service.publish(
+                    conn, region, settings, args.publish, vote_at, result, utc_now(), _actor()
+                )
+            return election_service.tally_json(result)
+
+    result = asyncio.run(go())
+    for refusal in result["refused"]:
+        why = render(Reason(refusal["reason"], refusal["params"]), lang)
+        message(
+            t("roster.report.rejected_line", lang, line=refusal["line"], reasons=why),
+            style="yellow",
+        )
+    if args.format == "json":
+        print_json(result)
+    else:
+        _print_tally(result, lang, args.format)
+    return REJECTED if result["refused"] else OK
+
+
+def _print_tally(result: dict[str, Any], lang: str, fmt: str) -> None:
+    rows = [r | {"weighted_votes": f"{r['weighted_votes']:.4f}"} for r in result["results"]]
+    columns = ["choice", "votes", "weighted_votes"]
+    if fmt == "csv":
+        print_csv(result["results"], columns)
+        return
+    print_table(
+        rows,
+        columns,
+        [t(f"election.column.{c}", lang) for c in columns],
+        t("election.tally_title", lang),
+    )
+    q = result["quorum"]
+    message(
+        t(
+            "election.quorum_met" if q["met"] else "election.quorum_missed",
+            lang,
+            present=q["present"],
+            required=q["required"],
+        )
+    )
+    message(t("election.abstentions", lang, count=result["abstentions"]))
+    if result["winner"] and result.get("draw"):
+        d = result["draw"]
+        message(
+            t(
+                "election.drawn",
+                lang,
+                name=d["drawn"],
+                seed=d["seed"],
+                digest=d["sha256"],
+                order=" | ".join(d["order"]),
+                index=d["index"],
+            ),
+            style="bold",
+        )
+    elif result["winner"]:
+        message(t("election.winner", lang, name=result["winner"]), style="bold green")
+    elif result["tied"]:
+        message(t("election.tied", lang, names=", ".join(result["tied"])), style="bold yellow")
+
+
+def cmd_proxies(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await election_store.proxy_listing(conn)
+
+    columns = ["proxy_id", "giver_als", "holder_als", "state", "given_at", "revoked_at"]
+    return _listing(args, settings, asyncio.run(go()), columns, "proxies")
+
+
+def cmd_proxies_add(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    vote_at = parse_as_of(args.vote_at) if args.vote_at else None
+    if args.vote_at and vote_at is None:
+        message(t("status.bad_date", lang, value=args.vote_at), style="red")
+        return USAGE
+
+    async def go() -> int:
+        async with _store(settings) as (conn, region):
+            return await election_service.record_proxy(
+                conn, region, args.giver, args.holder, utc_now(), vote_at, _actor()
+            )
+
+    try:
+        proxy_id = asyncio.run(go())
+    except RuleViolation as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    message(
+        t("proxies.recorded", lang, id=proxy_id, giver=args.giver, holder=args.holder),
+        style="green",
+    )
+    return OK
+
+
+def cmd_proxies_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> int:
+        async with _store(settings) as (conn, _region):
+            return await election_service.revoke_proxy(conn, args.giver, utc_now(), _actor())
+
+    revoked = asyncio.run(go())
+    key = "proxies.revoked" if revoked else "proxies.none_to_revoke"
+    message(t(key, settings.language, giver=args.giver))
+    return OK if revoked else REJECTED
 
 
 def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:

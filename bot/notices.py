@@ -92,3 +92,35 @@ def digest(
             lines += [f"    {render(r, lang)}" for r in status.reasons if r.key not in QUIET]
         parts.append("\n".join(lines))
     return {"kind": "digest", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def election_result(
+    title: str, result: dict[str, Any], langs: list[str], ralo: str
+) -> dict[str, Any]:
+    """A published result's announcement (2021 rules: the list of ALSs that voted is public)."""
+    subject = " / ".join(
+        t("notices.result.subject", lang, ralo=ralo, title=title) for lang in langs[:2]
+    )
+    parts = []
+    for lang in langs:
+        q = result["quorum"]
+        lines = [t("notices.result.opening", lang, title=title)]
+        lines.append(
+            t(
+                "election.quorum_met" if q["met"] else "election.quorum_missed",
+                lang,
+                present=q["present"],
+                required=q["required"],
+            )
+        )
+        lines += [
+            f"- {r['choice']}: {r['weighted_votes']:.4f} ({r['votes']})" for r in result["results"]
+        ]
+        lines.append(t("election.abstentions", lang, count=result["abstentions"]))
+        if result.get("winner"):
+            lines.append(t("election.winner", lang, name=result["winner"]))
+        elif result.get("tied"):
+            lines.append(t("election.tied", lang, names=", ".join(result["tied"])))
+        lines.append(t("notices.result.voted", lang, als=", ".join(result["voted"])))
+        parts.append("\n".join(lines))
+    return {"kind": "result", "subject": subject, "text": "\n\n-----\n\n".join(parts)}

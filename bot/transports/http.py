@@ -13,8 +13,10 @@ from bot.deps import Deps
 from bot.domain.reasons import Reason
 from bot.i18n import format_value, language_or_default, render, t
 from bot.pages import render_page
+from bot.services import elections as election_service
 from bot.services import status as status_service
 from bot.services.status import AlsStatus
+from bot.store import elections as election_store
 from bot.store import roster as roster_store
 from bot.store import schema_version
 
@@ -28,6 +30,9 @@ def build_app(deps: Deps) -> web.Application:
     app.router.add_get("/", index)
     app.router.add_get("/status", status_page)
     app.router.add_get("/status.csv", status_csv)
+    app.router.add_get("/election/roll", election_roll_page)
+    app.router.add_get("/election/results", election_results_page)
+    app.router.add_get("/election/results.csv", election_results_csv)
     return app
 
 
@@ -144,4 +149,92 @@ async def status_csv(request: web.Request) -> web.Response:
         content_type="text/csv",
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def election_roll_page(request: web.Request) -> web.Response:
+    """The weighted-voting sheet (2021 rules: shared before each election), ALS-level only."""
+    deps = request.app[DEPS]
+    lang = page_language(request)
+    roll = (await election_service.voter_roll(deps.store, deps.region, deps.clock())).as_json()
+    names = {c: deps.region.countries[c].name(lang) for c in deps.region.countries}
+    countries = [
+        c
+        | {
+            "name": names.get(c["country"], c["country"]),
+            "capped": t("status.answer_yes" if c["capped"] else "status.answer_no", lang),
+        }
+        for c in roll["countries"]
+    ]
+    voters = [v | {"country": names.get(v["country"], v["country"])} for v in roll["voters"]]
+    summary = t(
+        "election.roll_summary",
+        lang,
+        voters=len(voters),
+        covered=roll["countries_covered"],
+        max=f"{roll['max_percentage']:g}",
+        total=f"{roll['total_weight']:.4f}",
+    )
+    html = render_page(
+        "election_roll.html",
+        lang,
+        request.path,
+        ralo=deps.region.ralo,
+        summary=summary,
+        countries=countries,
+        voters=voters,
+        equal=roll["equal_countries"],
+    )
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+async def election_results_page(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    lang = page_language(request)
+    shown = []
+    for e in await election_store.published(deps.store):
+        r = e["result"]
+        q = r["quorum"]
+        if r.get("winner"):
+            outcome = t("election.winner", lang, name=r["winner"])
+        elif r.get("tied"):
+            outcome = t("election.tied", lang, names=", ".join(r["tied"]))
+        else:
+            outcome = ""
+        shown.append(
+            {
+                "title": e["title"],
+                "vote_at": e["vote_at"][:16].replace("T", " ") + " UTC",
+                "results": r["results"],
+                "voted": e["voted"],
+                "outcome": outcome,
+                "quorum": t(
+                    "election.quorum_met" if q["met"] else "election.quorum_missed",
+                    lang,
+                    present=q["present"],
+                    required=q["required"],
+                ),
+                "abstentions": t("election.abstentions", lang, count=r["abstentions"]),
+            }
+        )
+    html = render_page(
+        "election_results.html", lang, request.path, ralo=deps.region.ralo, elections=shown
+    )
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+async def election_results_csv(request: web.Request) -> web.Response:
+    """One row per published election and ALS that voted (the public list of voters)."""
+    deps = request.app[DEPS]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["title", "vote_at", "als_id", "winner"])
+    for e in await election_store.published(deps.store):
+        for als_id in e["voted"]:
+            writer.writerow([e["title"], e["vote_at"], als_id, e["result"].get("winner") or ""])
+    return web.Response(
+        body=buffer.getvalue().encode("utf-8"),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={"Content-Disposition": 'attachment; filename="election-results.csv"'},
     )

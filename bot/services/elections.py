@@ -1,0 +1,240 @@
+"""Elections from the same roll as the statuses: the weighted voter roll (Rule 12.9), proxies
+(Rules 1.5 and 1.6), the tally (2021 elections rules) and the published result."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import aiosqlite
+
+from bot import notices
+from bot.deps import iso
+from bot.domain import proxies as proxy_rules
+from bot.domain.reasons import Reason
+from bot.domain.roster import AlsRecord
+from bot.domain.status import State
+from bot.domain.tally import Ballot, Tally, count
+from bot.domain.weights import WeightSheet, weigh
+from bot.errors import BadInput, RuleViolation
+from bot.region import Region
+from bot.services import status as status_service
+from bot.settings import Settings
+from bot.store import audit_log, outbox
+from bot.store import elections as store
+from bot.store.transaction import transaction
+
+
+@dataclass(frozen=True)
+class Roll:
+    as_of: datetime
+    voters: list[AlsRecord]
+    sheet: WeightSheet
+
+    def weights(self) -> dict[str, Fraction]:
+        return {a.als_id: self.sheet.weight_of(a.country) for a in self.voters}
+
+    def as_json(self) -> dict[str, Any]:
+        """PRODUCT.md shape, plus the whole calculation (the published weighted-voting sheet)."""
+        weights = self.weights()
+        return {
+            "as_of": iso(self.as_of),
+            "max_percentage": float(self.sheet.max_percentage),
+            "countries_covered": self.sheet.countries_covered,
+            "equal_countries": self.sheet.equal_countries,
+            "voters": [
+                {
+                    "als_id": a.als_id,
+                    "als_name": a.name,
+                    "country": a.country,
+                    "weight": float(weights[a.als_id]),
+                    "weight_exact": str(weights[a.als_id]),
+                }
+                for a in self.voters
+            ],
+            "countries": [
+                {
+                    "country": c.country,
+                    "als_count": c.als_count,
+                    "capped": c.capped,
+                    "weight_each": float(c.weight_each),
+                    "country_total": float(c.total),
+                    "share": float(c.total / self.sheet.total) if self.sheet.total else 0.0,
+                }
+                for c in self.sheet.countries
+            ],
+            "total_weight": float(self.sheet.total),
+        }
+
+
+async def voter_roll(conn: aiosqlite.Connection, region: Region, as_of: datetime) -> Roll:
+    """The ALSs that may vote on that date (active, or new in their grace year), weighted."""
+    items = await status_service.statuses(conn, region, as_of)
+    voters = [i.als for i in items if i.status.can_vote]
+    membership = [i.als.country for i in items if i.status.state is not State.OBSERVER]
+    return Roll(as_of, voters, weigh([a.country for a in voters], membership))
+
+
+def read_ballots(data: bytes) -> list[Ballot]:
+    """Ballots CSV: als_id, choice, and optionally cast_by (a vote cast by proxy)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(Reason("election.file.not_utf8", {"offset": exc.start})) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "als_id" not in header or "choice" not in header:
+        raise BadInput(Reason("election.file.columns"))
+    reader.fieldnames = header
+    ballots = []
+    for row in reader:
+        cast_by = (row.get("cast_by") or "").strip() or None
+        ballots.append(
+            Ballot(
+                reader.line_num,
+                (row.get("als_id") or "").strip(),
+                (row.get("choice") or "").strip(),
+                cast_by,
+            )
+        )
+    return ballots
+
+
+async def tally(
+    conn: aiosqlite.Connection,
+    region: Region,
+    ballots: list[Ballot],
+    vote_at: datetime,
+    candidates: list[str] | None = None,
+    second_ballot: bool = False,
+    seed: str | None = None,
+) -> tuple[Roll, Tally]:
+    roll = await voter_roll(conn, region, vote_at)
+    on_record = await store.proxies(conn)
+    fraction = float(region.election_policy.get("quorum_fraction", 0.5))
+    result = count(
+        ballots, roll.weights(), on_record, vote_at, candidates, second_ballot, seed, fraction
+    )
+    return roll, result
+
+
+def tally_json(result: Tally) -> dict[str, Any]:
+    """PRODUCT.md shape (weighted votes as numbers, exact values beside), plus what was refused."""
+    out: dict[str, Any] = {
+        "quorum": {
+            "required": result.required,
+            "present": result.present,
+            "met": result.quorum_met,
+        },
+        "results": [
+            {
+                "choice": r.choice,
+                "votes": r.votes,
+                "weighted_votes": float(r.weighted_votes),
+                "weighted_exact": str(r.weighted_votes),
+            }
+            for r in result.results
+        ],
+        "abstentions": result.abstentions,
+        "weighted_abstentions": float(result.weighted_abstentions),
+        "winner": result.winner,
+        "tied": result.tied or None,
+        "voted": result.voted,
+        "refused": [
+            {
+                "line": r.line,
+                "als_id": r.als_id,
+                "reason": r.reason.key,
+                "params": r.reason.as_dict()["params"],
+            }
+            for r in result.refused
+        ],
+    }
+    if result.draw:
+        d = result.draw
+        out["draw"] = {
+            "seed": d.seed,
+            "order": list(d.order),
+            "sha256": d.digest,
+            "index": d.index,
+            "drawn": d.drawn,
+        }
+    return out
+
+
+async def publish(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    title: str,
+    vote_at: datetime,
+    result: Tally,
+    now: datetime,
+    actor: str,
+) -> int:
+    """Store the result for the public page, audit it, and queue its bilingual announcement to the
+    announcement list and Slack channel, where configured (once per title and vote time)."""
+    data = tally_json(result)
+    payload = notices.election_result(title, data, list(region.announcement_languages), region.ralo)
+    key = f"result:{title}:{iso(vote_at)}"
+    async with transaction(conn):
+        result_id = await store.publish(conn, title, iso(vote_at), data, result.voted, iso(now))
+        await audit_log.append(conn, iso(now), actor, "election.result", title, data)
+        if settings.outbound_smtp_host and settings.announce_address:
+            await outbox.enqueue(
+                conn,
+                f"{key}:email",
+                "email",
+                settings.announce_address,
+                payload,
+                iso(now),
+                iso(now),
+            )
+        if settings.slack_bot_token and settings.announce_channel:
+            await outbox.enqueue(
+                conn,
+                f"{key}:slack",
+                "slack",
+                settings.announce_channel,
+                payload,
+                iso(now),
+                iso(now),
+            )
+    return result_id
+
+
+async def record_proxy(
+    conn: aiosqlite.Connection,
+    region: Region,
+    giver: str,
+    holder: str,
+    now: datetime,
+    vote_at: datetime | None,
+    actor: str,
+) -> int:
+    """Record a proxy notice (Rule 1.5) unless a rule refuses it; audited."""
+    items = await status_service.statuses(conn, region, now)
+    accredited = {i.als.als_id for i in items if i.status.state is not State.OBSERVER}
+    async with transaction(conn):
+        reasons = proxy_rules.check_new_proxy(
+            giver, holder, accredited, await store.proxies(conn), now, vote_at
+        )
+        if reasons:
+            raise RuleViolation(reasons[0])
+        proxy_id = await store.add_proxy(conn, giver, holder, iso(now))
+        await audit_log.append(
+            conn, iso(now), actor, "proxy.given", giver, {"holder": holder, "given_at": iso(now)}
+        )
+    return proxy_id
+
+
+async def revoke_proxy(conn: aiosqlite.Connection, giver: str, now: datetime, actor: str) -> int:
+    async with transaction(conn):
+        revoked = await store.revoke_proxy(conn, giver, iso(now))
+        if revoked:
+            await audit_log.append(conn, iso(now), actor, "proxy.revoked", giver, {"at": iso(now)})
+    return revoked

@@ -1,0 +1,86 @@
+"""Proxies on record and published election results."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.proxies import Proxy
+
+
+async def proxies(conn: aiosqlite.Connection) -> list[Proxy]:
+    async with conn.execute(
+        "SELECT giver_als, holder_als, given_at, revoked_at FROM proxy WHERE state IN"
+        " ('active', 'revoked') ORDER BY given_at"
+    ) as cur:
+        return [
+            Proxy(
+                r[0],
+                r[1],
+                datetime.fromisoformat(r[2]),
+                datetime.fromisoformat(r[3]) if r[3] else None,
+            )
+            async for r in cur
+        ]
+
+
+async def add_proxy(conn: aiosqlite.Connection, giver: str, holder: str, given_at: str) -> int:
+    async with conn.execute(
+        "INSERT INTO proxy (giver_als, holder_als, state, given_at) VALUES (?, ?, 'active', ?)"
+        " RETURNING proxy_id",
+        (giver, holder, given_at),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def revoke_proxy(conn: aiosqlite.Connection, giver: str, at: str) -> int:
+    async with conn.execute(
+        "UPDATE proxy SET state = 'revoked', revoked_at = ?"
+        " WHERE giver_als = ? AND state = 'active'",
+        (at, giver),
+    ) as cur:
+        return max(cur.rowcount, 0)
+
+
+async def proxy_listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    async with conn.execute(
+        "SELECT proxy_id, giver_als, holder_als, state, given_at, revoked_at FROM proxy"
+        " ORDER BY proxy_id"
+    ) as cur:
+        return [dict(row) async for row in cur]
+
+
+async def publish(
+    conn: aiosqlite.Connection,
+    title: str,
+    vote_at: str,
+    result: dict[str, Any],
+    voted: list[str],
+    now: str,
+) -> int:
+    async with conn.execute(
+        "INSERT INTO election_result (title, vote_at, result, voted, published_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (title, vote_at) DO UPDATE SET"
+        " result = excluded.result, voted = excluded.voted, published_at = excluded.published_at"
+        " RETURNING result_id",
+        (title, vote_at, json.dumps(result, ensure_ascii=False), json.dumps(voted), now),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def published(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    async with conn.execute(
+        "SELECT result_id, title, vote_at, result, voted, published_at FROM election_result"
+        " ORDER BY vote_at DESC"
+    ) as cur:
+        return [
+            dict(row) | {"result": json.loads(row["result"]), "voted": json.loads(row["voted"])}
+            async for row in cur
+        ]
