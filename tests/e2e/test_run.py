@@ -146,3 +146,30 @@ def test_public_status_csv(bot: BotProcess, tmp_path: Path) -> None:
         line.startswith("ALS-PE-01,Red Ficticia de Usuarios,PE,B,observer") for line in lines
     )
     assert not EMAIL.findall(body)
+
+
+def test_public_election_pages(bot: BotProcess, tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    status, body, _ = bot.get("/election/roll?lang=es")
+    assert (
+        status == 200
+        and "padrón ponderado" in body
+        and "Instituto Exemplo de Cidadania Digital" in body
+    )
+    assert "Red Ficticia de Usuarios" not in body  # the applicant does not vote
+    ballots = tmp_path / "b.csv"
+    ballots.write_text(
+        "als_id,choice\nALS-BR-01,A\nALS-HT-01,A\nALS-JM-01,B\nALS-AR-01,abstain\n", "utf-8"
+    )
+    done = run_cli(tmp_path, "election", "tally", str(ballots), "--publish", "Test vote")
+    assert done.returncode == 0, done.stderr
+    status, body, _ = bot.get("/election/results?lang=en")
+    assert (
+        status == 200
+        and "Test vote" in body
+        and "Elected by plurality of weighted votes: A" in body
+    )
+    assert "ALS-BR-01" in body and not EMAIL.findall(body)
+    status, body, _ = bot.get("/election/results.csv")
+    assert status == 200 and body.splitlines()[0] == "title,vote_at,als_id,winner"
+    assert sum(1 for line in body.splitlines() if line.startswith("Test vote,")) == 4

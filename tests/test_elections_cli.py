@@ -1,0 +1,127 @@
+"""Elections through the command line and the public pages, on a real SQLite file (issue 7)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import run_cli
+from tests.conftest import EXAMPLE_ROSTER
+
+HEADER = (
+    "als_id,als_name,country,accredited_on,language,role,name,email,slack_id,nationality,aliases\n"
+)
+# Two more Argentine ALSs: Argentina has 3 of 8 voters (37.5%) over a cap of 6% (6 countries covered
+# by the accredited ALSs), a cap six countries cannot all meet: every country then weighs the same.
+EXTRA = (
+    "ALS-AR-02,Segunda Asociación,AR,2016-01-01,es,representative,Ana Dos,ana.dos@example.org,,AR,\n"
+    "ALS-AR-03,Tercera Asociación,AR,2016-01-01,es,representative,Ana Tres,ana.tres@example.org,,AR,\n"
+)
+
+
+def setup(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(EXAMPLE_ROSTER.read_text(encoding="utf-8") + EXTRA, encoding="utf-8")
+    assert run_cli(tmp_path, "roster", "import", str(roster)).returncode == 0
+
+
+def test_roll_lists_the_voters_with_their_weights(tmp_path: Path) -> None:
+    setup(tmp_path)
+    roll = json.loads(
+        run_cli(tmp_path, "election", "roll", "--as-of", "2026-11-20", "--format", "json").stdout
+    )
+    ids = [v["als_id"] for v in roll["voters"]]
+    assert "ALS-PE-01" not in ids and len(ids) == 8  # the applicant does not vote
+    assert roll["max_percentage"] == 6  # AR, BR, CO, HT, JM, MX: the applicant's PE does not count
+    assert roll["equal_countries"] is True
+    weights = {v["als_id"]: v["weight"] for v in roll["voters"]}
+    assert weights["ALS-AR-02"] == 1 / 3 and weights["ALS-BR-01"] == 1
+    assert abs(roll["total_weight"] - 6) < 1e-9  # six countries, one each
+    table = run_cli(tmp_path, "election", "roll", "--as-of", "2026-11-20")
+    assert "Maximum Percentage is 6%" in table.stderr
+
+
+def test_tally_refuses_bad_ballots_by_line_and_counts_the_rest(tmp_path: Path) -> None:
+    setup(tmp_path)
+    assert (
+        run_cli(tmp_path, "proxies", "add", "--from", "ALS-JM-01", "--to", "ALS-HT-01").returncode
+        == 0
+    )
+    second = run_cli(tmp_path, "proxies", "add", "--from", "ALS-MX-01", "--to", "ALS-HT-01")
+    assert second.returncode == 1 and "Rule 1.6" in second.stderr
+    ballots = tmp_path / "ballots.csv"
+    ballots.write_text(
+        "als_id,choice,cast_by\n"
+        "ALS-AR-01,María Pérez,\n"  # 1/3
+        "ALS-BR-01,João Araújo,\n"  # 1
+        "ALS-HT-01,María Pérez,\n"  # 1
+        "ALS-JM-01,María Pérez,ALS-HT-01\n"  # by proxy, notified: 1
+        "ALS-MX-01,João Araújo,ALS-CO-01\n"  # by proxy, never notified: refused
+        "ALS-PE-01,João Araújo,\n"  # applicant, not on the roll: refused
+        "ALS-AR-01,João Araújo,\n"  # a second ballot: refused
+        "ALS-CO-01,abstain,\n",
+        encoding="utf-8",
+    )
+    future = "2099-01-01"  # the proxy was notified before this vote
+    done = run_cli(
+        tmp_path,
+        "election",
+        "tally",
+        str(ballots),
+        "--as-of",
+        future,
+        "--format",
+        "json",
+        "--publish",
+        "Chair-Elect 2026",
+    )
+    assert done.returncode == 1
+    assert "Line 6 rejected" in done.stderr and "Rule 1.5" in done.stderr
+    assert "Line 7 rejected" in done.stderr and "Line 8 rejected" in done.stderr
+    result = json.loads(done.stdout)
+    assert result["quorum"] == {"required": 4, "present": 5, "met": True}
+    assert [(r["choice"], r["votes"]) for r in result["results"]] == [
+        ("María Pérez", 3),
+        ("João Araújo", 1),
+    ]
+    assert abs(result["results"][0]["weighted_votes"] - 7 / 3) < 1e-9
+    assert (
+        result["abstentions"] == 1 and result["winner"] == "María Pérez" and result["tied"] is None
+    )
+    assert result["voted"] == ["ALS-AR-01", "ALS-BR-01", "ALS-CO-01", "ALS-HT-01", "ALS-JM-01"]
+
+
+def test_second_ballot_tie_goes_to_the_draw(tmp_path: Path) -> None:
+    setup(tmp_path)
+    ballots = tmp_path / "second.csv"
+    ballots.write_text(
+        "als_id,choice\nALS-BR-01,María Pérez\nALS-HT-01,João Araújo\n"
+        "ALS-JM-01,Abstain\nALS-CO-01,Abstain\n",
+        encoding="utf-8",
+    )
+    base = (
+        "election",
+        "tally",
+        str(ballots),
+        "--as-of",
+        "2026-11-20",
+        "--second-ballot",
+        "--candidates",
+        "María Pérez,João Araújo",
+    )
+    assert run_cli(tmp_path, *base).returncode == 2  # a draw needs its seed
+    done = run_cli(tmp_path, *base, "--seed", "LACRALO-2026-chair-elect", "--format", "json")
+    result = json.loads(done.stdout)
+    assert result["tied"] == ["João Araújo", "María Pérez"]
+    assert result["draw"]["drawn"] == result["winner"] == "João Araújo"
+    assert (
+        result["draw"]["sha256"]
+        == "7858a830eb79c0d9c58a63be2bbbb08c17b4497c18bbc86d735abcc4777f1c9c"
+    )
+
+
+def test_ballots_file_without_the_columns(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ALS;voto\nX;Y\n", encoding="utf-8")
+    done = run_cli(tmp_path, "election", "tally", str(bad))
+    assert done.returncode == 1 and "als_id and choice" in done.stderr
