@@ -26,6 +26,7 @@ from bot import __version__, status_view
 from bot.calls import normalise_meeting_id
 from bot.calls_report import parse_report
 from bot.deps import iso, utc_now
+from bot.domain import roster as roster_rules
 from bot.domain.reasons import Reason
 from bot.errors import BadInput, BotError, RuleViolation
 from bot.i18n import language_or_default, render, t
@@ -275,19 +276,7 @@ def cmd_roster_export(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "json":
         print_json(exported)
         return OK
-    columns = [
-        "als_id",
-        "als_name",
-        "country",
-        "accredited_on",
-        "language",
-        "role",
-        "name",
-        "email",
-        "slack_id",
-        "nationality",
-        "aliases",
-    ]
+    columns = list(roster_rules.COLUMNS)
     in_table = [c for c in columns if c not in ("slack_id", "nationality")]
     rows = roster_service.roster_csv_rows(exported)
     return _listing(args, settings, rows, columns, "roster", table_columns=in_table)

@@ -23,8 +23,9 @@ from bot.domain.weights import WeightSheet, weigh
 from bot.errors import BadInput, RuleViolation
 from bot.region import Region
 from bot.services import status as status_service
+from bot.services.outbox import queue_for
 from bot.settings import Settings
-from bot.store import audit_log, outbox
+from bot.store import audit_log
 from bot.store import elections as store
 from bot.store.transaction import transaction
 
@@ -184,26 +185,14 @@ async def publish(
     async with transaction(conn):
         result_id = await store.publish(conn, title, iso(vote_at), data, result.voted, iso(now))
         await audit_log.append(conn, iso(now), actor, "election.result", title, data)
-        if settings.outbound_smtp_host and settings.announce_address:
-            await outbox.enqueue(
-                conn,
-                f"{key}:email",
-                "email",
-                settings.announce_address,
-                payload,
-                iso(now),
-                iso(now),
-            )
-        if settings.slack_bot_token and settings.announce_channel:
-            await outbox.enqueue(
-                conn,
-                f"{key}:slack",
-                "slack",
-                settings.announce_channel,
-                payload,
-                iso(now),
-                iso(now),
-            )
+        await queue_for(
+            conn,
+            settings,
+            key,
+            [(settings.announce_address, settings.announce_channel)],
+            payload,
+            now,
+        )
     return result_id
 
 

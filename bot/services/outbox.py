@@ -8,7 +8,7 @@ back off and, after the last try, stay visible as `failed` (`lacralo-bot outbox`
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.i18n import t
+from bot.settings import Settings
 from bot.store import outbox as store
 from bot.store.transaction import transaction
 
@@ -75,3 +76,26 @@ async def deliver_due(
             await store.mark_sent(conn, row.outbox_id, iso(now))
         result.sent += 1
     return result
+
+
+async def queue_for(
+    conn: aiosqlite.Connection,
+    settings: Settings,
+    key: str,
+    recipients: Sequence[tuple[str | None, str | None]],
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    """Queue a message to each (e-mail address, Slack id or channel), by each channel that is
+    configured; the key makes a second decision to send it add nothing. Call in a transaction."""
+    queued = 0
+    for email, slack in recipients:
+        if settings.outbound_smtp_host and email:
+            queued += await store.enqueue(
+                conn, f"{key}:email:{email}", "email", email, payload, iso(now), iso(now)
+            )
+        if settings.slack_bot_token and slack:
+            queued += await store.enqueue(
+                conn, f"{key}:slack:{slack}", "slack", slack, payload, iso(now), iso(now)
+            )
+    return queued

@@ -15,8 +15,9 @@ from bot.deps import iso
 from bot.domain.roster import AlsRecord
 from bot.domain.status import AlsFacts, Call, State, Status, StatusPolicy, evaluate
 from bot.region import Region
+from bot.services.outbox import queue_for
 from bot.settings import Settings
-from bot.store import audit_log, outbox
+from bot.store import audit_log
 from bot.store import roster as roster_store
 from bot.store import status as status_store
 from bot.store.transaction import transaction
@@ -148,34 +149,12 @@ async def _notify(
     if changed:
         payload = notices.status_notice(als, status, langs, region.ralo)
         key = f"status:{als.als_id}:{status.state.value}:{status.since}"
-        queued += await _to_people(conn, settings, key, reps, payload, now)
+        queued += await queue_for(conn, settings, key, reps, payload, now)
     if status.early_warning and status.missed_call_dates:
         report.warned.append(item)
         payload = notices.warning_notice(als, status, langs, region.ralo)
         key = f"warning:{als.als_id}:{status.missed_call_dates[0]}"  # once per run of misses
-        queued += await _to_people(conn, settings, key, reps, payload, now)
-    return queued
-
-
-async def _to_people(
-    conn: aiosqlite.Connection,
-    settings: Settings,
-    key: str,
-    people: list[tuple[str, str | None]],
-    payload: dict[str, object],
-    now: datetime,
-) -> int:
-    """Queue by e-mail and by Slack DM, each where it is configured."""
-    queued = 0
-    for email, slack_id in people:
-        if settings.outbound_smtp_host:
-            queued += await outbox.enqueue(
-                conn, f"{key}:email:{email}", "email", email, payload, iso(now), iso(now)
-            )
-        if settings.slack_bot_token and slack_id:
-            queued += await outbox.enqueue(
-                conn, f"{key}:slack:{slack_id}", "slack", slack_id, payload, iso(now), iso(now)
-            )
+        queued += await queue_for(conn, settings, key, reps, payload, now)
     return queued
 
 
@@ -198,9 +177,7 @@ async def _digest(
         [(c.als, c.status) for c in changed], list(region.announcement_languages), region.ralo, day
     )
     fingerprint = hashlib.sha256(payload["text"].encode()).hexdigest()[:16]
-    return await _to_people(
-        conn, settings, f"digest:{day}:{fingerprint}", secretariat, payload, now
-    )
+    return await queue_for(conn, settings, f"digest:{day}:{fingerprint}", secretariat, payload, now)
 
 
 async def _people_by_als(
