@@ -68,3 +68,11 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory from /proc (VmRSS now, VmHWM its peak), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0

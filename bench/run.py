@@ -14,13 +14,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import smtp_ingest, status_scale, zoom_burst  # noqa: E402
+from bench import mbox_backfill, smtp_ingest, status_scale, zoom_burst  # noqa: E402
 
 TARGETS = {
     "smtp_ingest_ratio": (">=", 0.7),
     "zoom_burst_p99_ms": ("<=", 100.0),
     "zoom_burst_stored": (">=", 1000),
     "status_200x10y_s": ("<=", 1.0),
+    "mbox_backfill_ratio": (">=", 0.5),
+    "rss_idle_mb": ("<=", 150.0),
+    "rss_load_mb": ("<=", 150.0),
 }
 
 
@@ -29,7 +32,7 @@ def main() -> int:
     machine = f"{platform.machine()} {platform.processor()}".strip()
     print(f"machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
     figures: dict[str, float] = {}
-    for bench in (smtp_ingest, zoom_burst, status_scale):
+    for bench in (smtp_ingest, mbox_backfill, zoom_burst, status_scale):
         figures.update(bench.run())
     missed = []
     for name, value in figures.items():

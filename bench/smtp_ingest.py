@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import REPO, bot_env, free_port, start_bot, stop, wait_port
+from bench.common import REPO, bot_env, free_port, memory_mb, start_bot, stop, wait_port
 
 SENDERS = 4
 EACH = 500
@@ -65,7 +65,7 @@ def sink_rate() -> float:
     return result["ok"] / result["elapsed"]
 
 
-def bot_rate() -> tuple[float, int]:
+def bot_rate() -> tuple[float, int, float, float]:
     with tempfile.TemporaryDirectory() as workdir:
         env, http_port, smtp_port = bot_env(Path(workdir))
         subprocess.run(
@@ -84,12 +84,14 @@ def bot_rate() -> tuple[float, int]:
         )
         proc = start_bot(Path(workdir), env, http_port)
         try:
+            idle = memory_mb(proc.pid)
             result = load(smtp_port, "bot")
+            peak = memory_mb(proc.pid, "VmHWM")
         finally:
             stop(proc)
         with sqlite3.connect(Path(workdir) / "lacralo.db") as db:
             stored = db.execute("SELECT count(*) FROM participation").fetchone()[0]
-    return stored / result["elapsed"], int(stored)
+    return stored / result["elapsed"], int(stored), idle, peak
 
 
 def run() -> dict[str, float]:
@@ -98,10 +100,12 @@ def run() -> dict[str, float]:
         sinks.append(sink_rate())
         bots.append(bot_rate())
     sink = statistics.median(sinks)
-    bot, stored = sorted(bots)[len(bots) // 2]
+    bot, stored, idle, peak = sorted(bots)[len(bots) // 2]
     return {
         "smtp_sink_msgs_per_s": round(sink, 1),
         "smtp_bot_durable_msgs_per_s": round(bot, 1),
         "smtp_bot_stored": stored,
         "smtp_ingest_ratio": round(bot / sink, 3),
+        "rss_idle_mb": idle,
+        "rss_load_mb": max(b[3] for b in bots),
     }

@@ -20,6 +20,8 @@ _PIPERMAIL_AT = re.compile(r"^([^\s@<>()]+) at ([^\s@<>()]+\.[^\s@<>()]+)")
 _SIMPLE_ADDRESS = re.compile(
     r"^(?:([^\"<>,;:()@]*?)\s*<([^<>\s,;]+@[^<>\s,;]+)>|([^<>\s,;\"()]+@[^<>\s,;\"()]+))$"
 )
+# "address (Name)", the old form pipermail archives keep.
+_COMMENT_ADDRESS = re.compile(r"^([^<>\s,;\"()]+@[^<>\s,;\"()]+)\s+\(([^()\\]*)\)$")
 
 
 class Headers:
@@ -93,6 +95,9 @@ def addresses(headers: Headers, name: str) -> list[tuple[str, str]]:
     if simple:  # the common "Name <address>" or bare address, without the full RFC 5322 parser
         display, address = (simple.group(1) or "", simple.group(2) or simple.group(3))
         return [(decoded(display.strip()).strip(), address.strip())]
+    commented = _COMMENT_ADDRESS.match(text)
+    if commented:
+        return [(decoded(commented.group(2).strip()), commented.group(1))]
     pairs = []
     for display, address in getaddresses([text]):
         if "@" in address:

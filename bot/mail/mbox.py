@@ -22,7 +22,12 @@ _ASCTIME = re.compile(rb"(\w{3}) +(\w{3}) +(\d{1,2}) +(\d{1,2}:\d{2}:\d{2}) +(\d
 @dataclass(frozen=True)
 class ArchivedMessage:
     headers: bytes
-    envelope_date: datetime | None  # from the "From " separator line, UTC
+    separator: bytes  # the "From " line; its date stands in for a missing Date header
+
+    @property
+    def envelope_date(self) -> datetime | None:
+        """Read only when needed: most posts carry their own Date."""
+        return _envelope_date(self.separator)
 
 
 def open_archive(path: Path) -> tuple[BinaryIO, BinaryIO]:
@@ -39,15 +44,15 @@ def messages(stream: BinaryIO) -> Iterator[ArchivedMessage]:
     """Split on "From " lines that follow a blank line (or start the file), as mboxrd does."""
     headers: list[bytes] = []
     in_headers = False
-    envelope: datetime | None = None
+    separator = b""
     previous_blank = True
     started = False
     for line in stream:
         if previous_blank and _SEPARATOR.match(line):
             if started:
-                yield ArchivedMessage(b"".join(headers), envelope)
+                yield ArchivedMessage(b"".join(headers), separator)
             headers, in_headers, started = [], True, True
-            envelope = _envelope_date(line)
+            separator = line
             previous_blank = False
             continue
         blank = line in (b"\n", b"\r\n")
@@ -57,7 +62,7 @@ def messages(stream: BinaryIO) -> Iterator[ArchivedMessage]:
             headers.append(line)
         previous_blank = blank
     if started:
-        yield ArchivedMessage(b"".join(headers), envelope)
+        yield ArchivedMessage(b"".join(headers), separator)
 
 
 def _envelope_date(line: bytes) -> datetime | None:

@@ -6,6 +6,7 @@ live list agree, and a post seen both ways counts once (its Message-ID).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -41,17 +42,27 @@ async def backfill_archive(
     now: datetime,
     progress: Callable[[], None] = lambda: None,
 ) -> BackfillReport:
-    """Record every readable post; `list_id` stands in for posts that carry no List-Id."""
+    """Record every readable post; `list_id` stands in for posts that carry no List-Id.
+
+    Each batch is written while the next is being read and parsed, so reading never waits for
+    the disk (and a batch is committed before the next one starts writing).
+    """
     report = BackfillReport()
     batch: list[ListPost] = []
+    writing: asyncio.Task[None] | None = None
     for item in archived:
         report.read += 1
         post = _parse(item, list_id, report)
         if post is not None:
             batch.append(post)
         if len(batch) >= BATCH:
-            await _flush(conn, region, batch, now, report)
+            if writing is not None:
+                await writing
+            writing = asyncio.create_task(_flush(conn, region, batch, now, report))
+            batch = []
         progress()
+    if writing is not None:
+        await writing
     await _flush(conn, region, batch, now, report)
     return report
 
@@ -91,4 +102,3 @@ async def _flush(
             report.matched += 1
         else:
             report.unmatched += 1
-    batch.clear()
