@@ -14,6 +14,7 @@ from contextlib import AsyncExitStack, suppress
 from typing import TypeVar
 
 from aiohttp import web
+from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
 from bot.domain.reasons import Reason
@@ -24,12 +25,12 @@ from bot.scheduler import Scheduler
 from bot.services.outbox import Sender
 from bot.settings import Settings
 from bot.store import open_store
-from bot.transports import http, mail_out, slack_out, smtp, zoom
+from bot.transports import http, mail_out, slack, slack_out, smtp, zoom
 
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
 # Credentialed parts this version runs (and where); the others say they are not built yet.
-BUILT = {"zoom": "/zoom/events", "outbound_mail": "outbox"}
+BUILT = {"zoom": "/zoom/events", "outbound_mail": "outbox", "slack": "/slack/events"}
 
 
 def credential_parts(settings: Settings) -> dict[str, str | None]:
@@ -52,10 +53,11 @@ def credential_parts(settings: Settings) -> dict[str, str | None]:
     }
 
 
-def build_web_app(deps: Deps) -> web.Application:
-    """One aiohttp application for every HTTP part: health, pages, Zoom (and Slack)."""
+def build_web_app(deps: Deps, slack_app: AsyncApp | None = None) -> web.Application:
+    """One aiohttp application for every HTTP part: health, pages, Zoom and Slack."""
     web_app = http.build_app(deps)
     web_app.router.add_post("/zoom/events", zoom.make_endpoint(deps))
+    web_app.router.add_post("/slack/events", slack.make_endpoint(slack_app))
     return web_app
 
 
@@ -69,7 +71,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
 
-        runner = web.AppRunner(build_web_app(deps), access_log=None)
+        slack_ready = credential_parts(settings)["slack"] is None
+        slack_app = slack.build_slack_app(deps) if slack_ready else None
+        runner = web.AppRunner(build_web_app(deps, slack_app), access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         await _listen(
@@ -107,6 +111,11 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             else:
                 deps.parts[part] = "unavailable: not in this version"
                 log.warning(t("run.log.unavailable", lang, part=part))
+
+        if slack_app is not None and settings.slack_app_token:
+            socket = await slack.start_socket_mode(slack_app, settings.slack_app_token)
+            stack.push_async_callback(socket.close_async)
+            _running(deps, "slack_socket_mode", "wss")
 
         senders = _senders(deps)
         scheduler = Scheduler(deps, senders, tick=settings.scheduler_tick_s)

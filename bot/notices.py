@@ -7,6 +7,7 @@ the other in a single message, each with the reasons and how to recover.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from bot.domain.roster import AlsRecord
@@ -124,3 +125,23 @@ def election_result(
         lines.append(t("notices.result.voted", lang, als=", ".join(result["voted"])))
         parts.append("\n".join(lines))
     return {"kind": "result", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def proxy_notice(
+    giver: str, holder: str | None, what: str, langs: list[str], ralo: str, when: datetime
+) -> dict[str, Any]:
+    """Rules of Procedure 1.5: the Secretariat and both ALSs know of a proxy before the vote."""
+    subject = " / ".join(
+        t(f"notices.proxy.{what}_subject", lang, ralo=ralo, giver=giver) for lang in langs[:2]
+    )
+    parts = [
+        t(
+            f"notices.proxy.{what}",
+            lang,
+            giver=giver,
+            holder=holder or "-",
+            when=when.isoformat(timespec="minutes"),
+        )
+        for lang in langs
+    ]
+    return {"kind": "proxy", "subject": subject, "text": "\n\n-----\n\n".join(parts)}

@@ -65,6 +65,18 @@ class FakeSlack:
         else:
             body = dict(await request.post())
         self.calls.append((method, body, request.headers.get("Authorization", "")))
+        if method == "auth.test":
+            return web.json_response(
+                {
+                    "ok": True,
+                    "user_id": "UBOT",
+                    "bot_id": "BBOT",
+                    "team_id": "T1",
+                    "user": "lacralo-bot",
+                    "team": "LACRALO",
+                    "url": "https://x.slack.com/",
+                }
+            )
         if self.fail_with:
             return web.json_response({"ok": False, "error": self.fail_with})
         return web.json_response({"ok": True, "channel": body.get("channel", "C1"), "ts": "1.1"})

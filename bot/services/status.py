@@ -74,7 +74,7 @@ async def refresh(
     report = RefreshReport()
     async with transaction(conn):
         previous = await status_store.last_states(conn)
-        people = await _people_by_als(conn)
+        people = await roster_store.people_by_als(conn)
         policy = dataclasses.asdict(policy_of(region))
         for item in current:
             changed = await _record(conn, item, previous.get(item.als.als_id), policy, now, actor)
@@ -178,15 +178,3 @@ async def _digest(
     )
     fingerprint = hashlib.sha256(payload["text"].encode()).hexdigest()[:16]
     return await queue_for(conn, settings, f"digest:{day}:{fingerprint}", secretariat, payload, now)
-
-
-async def _people_by_als(
-    conn: aiosqlite.Connection,
-) -> dict[str | None, list[tuple[str, str, str | None]]]:
-    found: dict[str | None, list[tuple[str, str, str | None]]] = {}
-    async with conn.execute(
-        "SELECT als_id, email, role, slack_id FROM person ORDER BY email"
-    ) as cur:
-        async for als_id, email, role, slack_id in cur:
-            found.setdefault(als_id, []).append((email, role, slack_id))
-    return found

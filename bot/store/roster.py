@@ -174,3 +174,46 @@ async def export_rows(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
             }
         )
     return list(out.values())
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is speaking to the bot, as the command handlers need it."""
+
+    person_id: int
+    name: str
+    email: str
+    role: str
+    als_id: str | None
+    language: str | None  # the person's own choice (`/lacralo language es`)
+    als_language: str | None
+
+
+async def member_by(conn: aiosqlite.Connection, column: str, value: str) -> Member | None:
+    """The person with this Slack id or e-mail address (column: 'slack_id' or 'email')."""
+    assert column in ("slack_id", "email")
+    async with conn.execute(
+        "SELECT p.person_id, p.name, p.email, p.role, p.als_id, p.language, a.language"
+        f" FROM person p LEFT JOIN als a USING (als_id) WHERE p.{column} = ?",
+        (value,),
+    ) as cur:
+        row = await cur.fetchone()
+    return Member(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6]) if row else None
+
+
+async def set_language(conn: aiosqlite.Connection, person_id: int, language: str) -> None:
+    await conn.execute("UPDATE person SET language = ? WHERE person_id = ?", (language, person_id))
+
+
+Contact = tuple[str, str, str | None]  # (email, role, slack_id)
+
+
+async def people_by_als(conn: aiosqlite.Connection) -> dict[str | None, list[Contact]]:
+    """Everyone's contact, grouped by ALS (None: people without one, such as staff)."""
+    found: dict[str | None, list[Contact]] = {}
+    async with conn.execute(
+        "SELECT als_id, email, role, slack_id FROM person ORDER BY email"
+    ) as cur:
+        async for als_id, email, role, slack_id in cur:
+            found.setdefault(als_id, []).append((email, role, slack_id))
+    return found

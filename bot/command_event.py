@@ -1,0 +1,25 @@
+"""A command as the handlers receive it, whichever transport carried it (Slack or e-mail)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.commands import Command
+from bot.store.roster import Member
+
+
+@dataclass(frozen=True)
+class CommandEvent:
+    command: Command
+    member: Member | None  # None: the sender is not in the roster
+    channel: str  # "slack" | "email"
+
+    def lang(self, default: str) -> str:
+        """The member's chosen language; else the one the verb was written in; else the ALS's."""
+        if self.member and self.member.language:
+            return self.member.language
+        if self.command.lang:
+            return self.command.lang
+        if self.member and self.member.als_language:
+            return self.member.als_language
+        return default

@@ -1,0 +1,33 @@
+"""Routing a command to its handler; each handler is one module, named for its command."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bot.command_event import CommandEvent
+from bot.deps import Deps
+from bot.i18n import t
+from handlers import help as help_handler
+from handlers import language, meetings_query, not_open, proxy, status_query
+
+Handler = Callable[[Deps, CommandEvent], Awaitable[str]]
+ROUTES: dict[str, Handler] = {
+    "help": help_handler.handle,
+    "status": status_query.handle,
+    "meetings": meetings_query.handle,
+    "proxy": proxy.handle_proxy,
+    "revoke": proxy.handle_revoke,
+    "language": language.handle,
+    "nominate": not_open.handle,
+    "accept": not_open.handle,
+    "decline": not_open.handle,
+    "withdraw": not_open.handle,
+}
+
+
+async def handle(deps: Deps, event: CommandEvent) -> str:
+    """The answer to a command, in the asker's language. Strangers get help, nothing else."""
+    verb = event.command.verb
+    if event.member is None and verb != "help":
+        return t("commands.unknown_member", event.lang(deps.settings.language))
+    return await ROUTES[verb](deps, event)
