@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import mbox_backfill, smtp_ingest, status_scale, zoom_burst  # noqa: E402
+from bench import mbox_backfill, slack_ack, smtp_ingest, status_scale, zoom_burst  # noqa: E402
 
 TARGETS = {
     "smtp_ingest_ratio": (">=", 0.7),
@@ -24,6 +24,8 @@ TARGETS = {
     "mbox_backfill_ratio": (">=", 0.5),
     "rss_idle_mb": ("<=", 150.0),
     "rss_load_mb": ("<=", 150.0),
+    "slack_ack_p99_ms": ("<=", 50.0),
+    "slack_ack_ok": (">=", 200),
 }
 
 
@@ -32,7 +34,7 @@ def main() -> int:
     machine = f"{platform.machine()} {platform.processor()}".strip()
     print(f"machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
     figures: dict[str, float] = {}
-    for bench in (smtp_ingest, mbox_backfill, zoom_burst, status_scale):
+    for bench in (smtp_ingest, mbox_backfill, zoom_burst, slack_ack, status_scale):
         figures.update(bench.run())
     missed = []
     for name, value in figures.items():
