@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.i18n import t
 from bot.services import outbox as outbox_service
 from bot.services import status as status_service
+from bot.services.reminders import run_reminders
 
 log = logging.getLogger("lacralo_bot.scheduler")
 
@@ -48,6 +49,7 @@ class Scheduler:
                 len(report.warned),
                 report.queued,
             )
+        await run_reminders(self.deps.store, self.deps.region, self.deps.settings, now)
         await outbox_service.deliver_due(self.deps.store, self.senders, now)
 
     async def run(self, stop: asyncio.Event) -> None:

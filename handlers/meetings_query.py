@@ -28,7 +28,7 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
         when = f"{format_value(start.date(), lang)} {start:%H:%M} UTC"
         if local is not None:
             when += f" ({local:%H:%M} {local.tzname()})"
-        title = m["title"] or t(f"commands.meetings.kind.{m['kind']}", lang)
+        title = m["title"] or t(f"commands.meetings.kind.{m['kind']}", lang, ralo=deps.region.ralo)
         lines.append(f"• {when}: {title}" + (f" (Zoom {m['zoom_id']})" if m["zoom_id"] else ""))
     return "\n".join(lines)
 

@@ -80,3 +80,13 @@ async def by_kind(conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]
         (kind,),
     ) as cur:
         return [dict(row) async for row in cur]
+
+
+async def since(conn: aiosqlite.Connection, moment: str) -> list[dict[str, Any]]:
+    """Meetings starting at or after `moment`, soonest first."""
+    async with conn.execute(
+        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id FROM meeting"
+        " WHERE start_at >= ? ORDER BY start_at",
+        (moment,),
+    ) as cur:
+        return [dict(row) async for row in cur]

@@ -79,3 +79,22 @@ async def listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
         " state, attempts, due_at, sent_at, last_error FROM outbox ORDER BY outbox_id"
     ) as cur:
         return [dict(row) async for row in cur]
+
+
+async def record_dropped(conn: aiosqlite.Connection, dedup_key: str, why: str, now: str) -> bool:
+    """Remember a message decided against (a reminder too late to be useful), so it never goes
+    out later and the decision is visible in the outbox listing."""
+    async with conn.execute(
+        "INSERT INTO outbox (dedup_key, channel, recipient, payload, due_at, state, last_error,"
+        " created_at) VALUES (?, 'email', '-', '{}', ?, 'dropped', ?, ?)"
+        " ON CONFLICT (dedup_key) DO NOTHING",
+        (dedup_key, now, why, now),
+    ) as cur:
+        return cur.rowcount == 1
+
+
+async def keys_with_prefix(conn: aiosqlite.Connection, prefix: str) -> list[str]:
+    async with conn.execute(
+        "SELECT dedup_key FROM outbox WHERE substr(dedup_key, 1, ?) = ?", (len(prefix), prefix)
+    ) as cur:
+        return [row[0] async for row in cur]

@@ -14,7 +14,9 @@ def slack_sender(settings: Settings) -> Any:
 
     async def send(recipient: str, payload: dict[str, Any]) -> None:
         text = f"*{payload['subject']}*\n\n{payload['text']}"
-        response = await client.chat_postMessage(channel=recipient, text=text, unfurl_links=False)
+        response = await client.chat_postMessage(
+            channel=recipient, text=text, blocks=payload.get("blocks"), unfurl_links=False
+        )
         if not response.get("ok"):
             raise RuntimeError(str(response.get("error", "slack error")))
 
