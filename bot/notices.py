@@ -145,3 +145,44 @@ def proxy_notice(
         for lang in langs
     ]
     return {"kind": "proxy", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def call_report(
+    meeting: dict[str, Any],
+    present: list[dict[str, Any]],
+    warned: list[str],
+    region: Any,
+    langs: list[str],
+) -> dict[str, Any]:
+    """After a call: the ALSs present by sub-region, how many, and who is one call from inactive."""
+    from bot.meeting_text import title_of
+
+    when = meeting["start_at"][:16].replace("T", " ") + " UTC"
+    subject = " / ".join(
+        t("notices.report.subject", lang, title=title_of(meeting, lang, region.ralo), when=when)
+        for lang in langs[:2]
+    )
+    parts = []
+    for lang in langs:
+        lines = [t("notices.report.count", lang, count=len(present))]
+        for code, sub in region.subregions.items():
+            names = [p["name"] for p in present if p["subregion"] == code]
+            if names:
+                lines.append(f"- {sub.name(lang)}: {', '.join(names)}")
+        if warned:
+            lines.append(t("notices.report.warned", lang, names=", ".join(warned)))
+        parts.append("\n".join(lines))
+    return {"kind": "report", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def shares_digest(
+    found: list[dict[str, Any]], month: str, langs: list[str], ralo: str
+) -> dict[str, Any]:
+    subject = " / ".join(
+        t("notices.digest_shares.subject", lang, ralo=ralo, month=month) for lang in langs[:2]
+    )
+    items = "\n".join(f"- {s['who']}: {s['text']}" for s in found)
+    intro = "\n".join(
+        t("notices.digest_shares.intro", lang, month=month, count=len(found)) for lang in langs
+    )
+    return {"kind": "digest", "subject": subject, "text": f"{intro}\n\n{items}"}

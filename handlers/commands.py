@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.i18n import t
+from handlers import announce, language, meetings_query, not_open, proxy, share, status_query
 from handlers import help as help_handler
-from handlers import language, meetings_query, not_open, proxy, status_query
 
 Handler = Callable[[Deps, CommandEvent], Awaitable[str]]
 ROUTES: dict[str, Handler] = {
@@ -22,6 +22,8 @@ ROUTES: dict[str, Handler] = {
     "accept": not_open.handle,
     "decline": not_open.handle,
     "withdraw": not_open.handle,
+    "share": share.handle,
+    "announce": announce.handle,
 }
 
 

@@ -7,7 +7,7 @@ from bot.deps import Deps
 from bot.domain.commands import VERBS
 from bot.i18n import t
 
-SHOWN = ("status", "meetings", "proxy", "revoke", "language", "help")
+SHOWN = ("status", "meetings", "proxy", "revoke", "share", "language", "help")
 
 
 async def handle(deps: Deps, event: CommandEvent) -> str:

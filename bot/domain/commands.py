@@ -39,6 +39,13 @@ VERBS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("reunions",),
     },
     "language": {"en": ("language",), "es": ("idioma",), "pt": ("lingua",), "fr": ("langue",)},
+    "share": {"en": ("share",), "es": ("compartir",), "pt": ("compartilhar",), "fr": ("partager",)},
+    "announce": {
+        "en": ("announce",),
+        "es": ("anunciar",),
+        "pt": ("divulgar",),
+        "fr": ("annoncer",),
+    },
 }
 _INDEX = {
     word: (verb, lang)

@@ -90,3 +90,22 @@ async def since(conn: aiosqlite.Connection, moment: str) -> list[dict[str, Any]]
         (moment,),
     ) as cur:
         return [dict(row) async for row in cur]
+
+
+async def als_present(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[str, Any]]:
+    """The ALSs whose people joined this meeting (ALS-level facts: name, country, sub-region)."""
+    async with conn.execute(
+        "SELECT DISTINCT a.als_id, a.name, a.country, a.subregion FROM meeting m"
+        f" JOIN participation e ON e.source = m.zoom_id {_IN_WINDOW}"
+        " JOIN person p ON p.person_id = e.person_id JOIN als a ON a.als_id = p.als_id"
+        " WHERE m.meeting_id = ? ORDER BY a.subregion, a.name",
+        (meeting_id,),
+    ) as cur:
+        return [dict(row) async for row in cur]
+
+
+_IN_WINDOW = (
+    f" AND e.occurred_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at, '{WINDOW_BEFORE}')"
+    " AND e.occurred_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
+    f" '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
+)

@@ -24,6 +24,8 @@ from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import parse
 from bot.i18n import t
+from bot.services import announcements
+from bot.services.status import SECRETARIAT
 from bot.store import roster as roster_store
 from handlers import commands
 
@@ -61,7 +63,10 @@ def build_slack_app(deps: Deps) -> AsyncApp:
         return await commands.handle(deps, CommandEvent(parse(text), member, "slack"))
 
     @app.command("/lacralo")
-    async def lacralo(ack: Any, command: dict[str, Any], respond: Any) -> None:
+    async def lacralo(ack: Any, command: dict[str, Any], respond: Any, client: Any) -> None:
+        if await _opened_announce_form(deps, command, client):
+            await ack()
+            return
         work = asyncio.ensure_future(answer(command["user_id"], command.get("text", "")))
         done, _ = await asyncio.wait({work}, timeout=ANSWER_WITHIN_S)
         if done:
@@ -69,6 +74,21 @@ def build_slack_app(deps: Deps) -> AsyncApp:
             return
         await ack(text=t("commands.working", deps.settings.language))
         await respond(text=await work)
+
+    @app.view("announce")
+    async def on_announce(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await ack()
+        member = await roster_store.member_by(deps.store, "slack_id", body["user"]["id"])
+        if member is None or member.role not in SECRETARIAT:
+            return
+        values = view["state"]["values"]
+        texts = {
+            lang: (values.get(lang, {}).get("text", {}).get("value") or "")
+            for lang in ("en", "es", "pt", "fr")
+        }
+        await announcements.announce(
+            deps.store, deps.region, deps.settings, texts, deps.clock(), f"slack:{member.email}"
+        )
 
     @app.event("app_mention")
     @app.event("message")
@@ -83,6 +103,41 @@ def build_slack_app(deps: Deps) -> AsyncApp:
         await say(text=await answer(event.get("user", ""), text))
 
     return app
+
+
+async def _opened_announce_form(deps: Deps, command: dict[str, Any], client: Any) -> bool:
+    """`/lacralo announce` from the Secretariat opens a form with a field per language."""
+    parsed = parse(command.get("text", ""))
+    if parsed.verb != "announce":
+        return False
+    member = await roster_store.member_by(deps.store, "slack_id", command["user_id"])
+    if member is None or member.role not in SECRETARIAT:
+        return False  # the handler answers them
+    lang = member.language or parsed.lang or deps.settings.language
+    await client.views_open(trigger_id=command["trigger_id"], view=announce_view(lang))
+    return True
+
+
+def announce_view(lang: str) -> dict[str, Any]:
+    """The modal: one text field per language; English and Spanish are required."""
+    blocks = []
+    for code in ("en", "es", "pt", "fr"):
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": code,
+                "optional": code not in ("en", "es"),
+                "label": {"type": "plain_text", "text": t(f"pages.language_name.{code}", lang)},
+                "element": {"type": "plain_text_input", "action_id": "text", "multiline": True},
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": "announce",
+        "title": {"type": "plain_text", "text": t("commands.announce.title", lang)[:24]},
+        "submit": {"type": "plain_text", "text": t("commands.announce.submit", lang)[:24]},
+        "blocks": blocks,
+    }
 
 
 def make_endpoint(app: AsyncApp | None) -> Any:

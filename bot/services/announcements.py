@@ -1,0 +1,46 @@
+"""Announcements by the Secretariat, to the announcement channel and list, in each language given
+(English and Spanish at least)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+import aiosqlite
+
+from bot.deps import iso
+from bot.region import Region
+from bot.services.outbox import queue_for
+from bot.settings import Settings
+from bot.store import audit_log
+from bot.store.transaction import transaction
+
+ORDER = ("en", "es", "pt", "fr")
+
+
+async def announce(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    texts: dict[str, str],
+    now: datetime,
+    actor: str,
+) -> int:
+    """Queue the announcement once (the same texts give the same key); audited."""
+    given = {lang: texts[lang].strip() for lang in ORDER if texts.get(lang, "").strip()}
+    body = "\n\n-----\n\n".join(given.values())
+    first_line = next(iter(given.values())).splitlines()[0][:120]
+    payload = {"kind": "announcement", "subject": f"{region.ralo}: {first_line}", "text": body}
+    key = "announce:" + hashlib.sha256(body.encode()).hexdigest()[:20]
+    async with transaction(conn):
+        await audit_log.append(
+            conn, iso(now), actor, "announcement", key, {"languages": list(given)}
+        )
+        return await queue_for(
+            conn,
+            settings,
+            key,
+            [(settings.announce_address, settings.announce_channel)],
+            payload,
+            now,
+        )

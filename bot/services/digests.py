@@ -1,0 +1,95 @@
+"""What the bot compiles on a schedule: the report after each call and the monthly digest of
+shared ALS activities (seed 001, Communications WG plan: short reports of calls, a newsletter
+between ALSs, sharing ALS activities)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import aiosqlite
+
+from bot import notices
+from bot.deps import iso
+from bot.region import Region
+from bot.services import status as status_service
+from bot.services.outbox import queue_for
+from bot.settings import Settings
+from bot.store import meetings as meeting_store
+from bot.store import roster as roster_store
+from bot.store import shares
+from bot.store.meetings import WINDOW_AFTER_MINUTES
+from bot.store.transaction import transaction
+
+MAX_SHARE = 1000
+
+
+async def record_share(
+    conn: aiosqlite.Connection, person_id: int, als_id: str | None, text: str, now: datetime
+) -> int:
+    async with transaction(conn):
+        return await shares.add(conn, person_id, als_id, text[:MAX_SHARE], iso(now))
+
+
+def month_bounds(day: datetime) -> tuple[datetime, datetime]:
+    """The calendar month before `day`'s month: [first day, first day of `day`'s month)."""
+    end = day.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = (end - timedelta(days=1)).replace(day=1)
+    return start, end
+
+
+async def monthly_digest(
+    conn: aiosqlite.Connection, region: Region, settings: Settings, now: datetime
+) -> int:
+    """From the 1st of the month: last month's shares to the list and channel, once."""
+    start, end = month_bounds(now)
+    found = await shares.between(conn, iso(start), iso(end))
+    if not found:
+        return 0
+    payload = notices.shares_digest(
+        found, f"{start:%Y-%m}", list(region.announcement_languages), region.ralo
+    )
+    async with transaction(conn):
+        return await queue_for(
+            conn,
+            settings,
+            f"digest:{start:%Y-%m}",
+            [(settings.announce_address, settings.announce_channel)],
+            payload,
+            now,
+        )
+
+
+async def call_reports(
+    conn: aiosqlite.Connection, region: Region, settings: Settings, now: datetime
+) -> int:
+    """After each call (its window closed within the last two days): who came, and who is one
+    missed call from inactivity, to the Secretariat and the channel, once per meeting."""
+    queued = 0
+    for meeting in await meeting_store.since(conn, iso(now - timedelta(days=3))):
+        start = datetime.fromisoformat(meeting["start_at"])
+        closed = start + timedelta(minutes=int(meeting["duration_min"]) + WINDOW_AFTER_MINUTES)
+        if not (closed <= now < closed + timedelta(days=2)) or not meeting["zoom_id"]:
+            continue
+        present = await meeting_store.als_present(conn, meeting["meeting_id"])
+        items = await status_service.statuses(conn, region, now)
+        warned = [i.als.name for i in items if i.status.early_warning]
+        payload = notices.call_report(
+            meeting, present, warned, region, list(region.announcement_languages)
+        )
+        people = await roster_store.people_by_als(conn)
+        secretariat = [
+            (e, s)
+            for group in people.values()
+            for e, role, s in group
+            if role in status_service.SECRETARIAT
+        ]
+        async with transaction(conn):
+            queued += await queue_for(
+                conn,
+                settings,
+                f"report:{meeting['meeting_id']}:{meeting['start_at']}",
+                [*secretariat, (None, settings.announce_channel)],
+                payload,
+                now,
+            )
+    return queued

@@ -1,0 +1,31 @@
+"""Activities shared for the monthly digest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+
+
+async def add(
+    conn: aiosqlite.Connection, person_id: int, als_id: str | None, text: str, now: str
+) -> int:
+    async with conn.execute(
+        "INSERT INTO share (person_id, als_id, text, created_at) VALUES (?, ?, ?, ?)"
+        " RETURNING share_id",
+        (person_id, als_id, text, now),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def between(conn: aiosqlite.Connection, start: str, end: str) -> list[dict[str, Any]]:
+    """Shares in [start, end), with the ALS's name (or the person's, for people without one)."""
+    async with conn.execute(
+        "SELECT s.text, s.created_at, coalesce(a.name, p.name) AS who, a.country"
+        " FROM share s JOIN person p USING (person_id) LEFT JOIN als a ON a.als_id = s.als_id"
+        " WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at",
+        (start, end),
+    ) as cur:
+        return [dict(row) async for row in cur]

@@ -1,0 +1,19 @@
+"""`/lacralo share TEXT`: an ALS activity for the monthly digest (seed 001: sharing activities)."""
+
+from __future__ import annotations
+
+from bot.command_event import CommandEvent
+from bot.deps import Deps
+from bot.i18n import t
+from bot.services import digests
+
+
+async def handle(deps: Deps, event: CommandEvent) -> str:
+    lang = event.lang(deps.settings.language)
+    assert event.member is not None
+    text = " ".join(event.command.args).strip()
+    if not text:
+        return t("commands.share.what", lang)
+    now = deps.clock()
+    await digests.record_share(deps.store, event.member.person_id, event.member.als_id, text, now)
+    return t("commands.share.thanks", lang)
