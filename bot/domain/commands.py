@@ -67,7 +67,7 @@ class Command:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _bare(word: str) -> str:
+def bare(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -78,7 +78,7 @@ def parse(text: str) -> Command:
     words = text.split(" ") if text else []
     if not words:
         return Command("help", said=text)
-    first = _bare(words[0])
+    first = bare(words[0])
     found = _INDEX.get(first)
     if found is not None:
         verb, lang = found

@@ -217,3 +217,17 @@ async def people_by_als(conn: aiosqlite.Connection) -> dict[str | None, list[Con
         async for als_id, email, role, slack_id in cur:
             found.setdefault(als_id, []).append((email, role, slack_id))
     return found
+
+
+async def member_by_address(conn: aiosqlite.Connection, address: str) -> Member | None:
+    """The person whose address or e-mail alias this is."""
+    found = await member_by(conn, "email", address)
+    if found is not None:
+        return found
+    async with conn.execute(
+        "SELECT p.email FROM person_alias a JOIN person p USING (person_id)"
+        " WHERE a.kind = 'email' AND a.value = ?",
+        (address,),
+    ) as cur:
+        row = await cur.fetchone()
+    return await member_by(conn, "email", row[0]) if row else None

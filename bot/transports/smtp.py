@@ -18,10 +18,12 @@ from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.deps import Deps
+from bot.domain.identity import normalise_email
 from bot.i18n import render, t
+from bot.mail.command_mail import read_command_mail
 from bot.mail.post import UnreadableMessage, parse_post
 from bot.store.connection import StoreError
-from handlers import list_post
+from handlers import email_command, list_post
 
 log = logging.getLogger("lacralo_bot.smtp")
 
@@ -30,6 +32,7 @@ OK = "250 2.0.0 Recorded"
 DUPLICATE = "250 2.0.0 Already recorded"
 NOT_A_LIST_POST = "550 5.6.0 Not a mailing-list post (no List-Id header); nothing recorded"
 UNREADABLE = "550 5.6.0 Message headers unreadable ({why}); nothing recorded"
+COMMAND_OK = "250 2.0.0 Command received; the answer comes by e-mail"
 TRY_LATER = "451 4.3.0 Cannot store the message right now; please try again later"
 
 
@@ -41,6 +44,10 @@ class ListPostHandler:
         self.lmtp = lmtp
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        command_address = normalise_email(self.deps.settings.command_address)
+        if any(normalise_email(r) == command_address for r in envelope.rcpt_tos):
+            raw = envelope.content if isinstance(envelope.content, bytes) else b""
+            return await self.command(raw)
         status = await self.status_for(
             envelope.content
             if isinstance(envelope.content, bytes)
@@ -68,6 +75,23 @@ class ListPostHandler:
             log.error(t("mail.log.store_failed", lang, error=str(exc), ident=post.message_key))
             return TRY_LATER
         return DUPLICATE if recorded.outcome.value == "duplicate" else OK
+
+    async def command(self, raw: bytes) -> str:
+        """A command to the bot: answered (or confirmed) by e-mail through the outbox."""
+        try:
+            outcome = await email_command.handle(self.deps, read_command_mail(raw))
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            log.error(
+                t(
+                    "mail.log.store_failed",
+                    self.deps.settings.language,
+                    error=str(exc),
+                    ident="command",
+                )
+            )
+            return TRY_LATER
+        log.info(t("mail.log.command", self.deps.settings.language, outcome=outcome))
+        return COMMAND_OK
 
 
 async def start_server(

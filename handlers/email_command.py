@@ -1,0 +1,113 @@
+"""A command by e-mail to the bot's command address (issue 9).
+
+A From: header proves nothing (PRODUCT.md, "Nobody speaks for another"), so a command that changes
+anything takes effect only when the sender answers with the token the bot mailed to that address,
+as mailing-list managers confirm subscriptions. Questions that change nothing (help, status,
+meetings) are answered at once: the answer goes to the address, not to whoever forged it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from bot.command_event import CommandEvent
+from bot.deps import Deps, iso
+from bot.domain.commands import parse
+from bot.i18n import t
+from bot.mail.command_mail import CommandMail
+from bot.services import announcements
+from bot.services.outbox import queue_for
+from bot.services.status import SECRETARIAT
+from bot.store import confirmations
+from bot.store import roster as roster_store
+from bot.store.transaction import transaction
+from handlers import commands
+
+log = logging.getLogger("lacralo_bot.email_command")
+READ_ONLY = ("help", "status", "meetings")
+VALID_FOR = timedelta(hours=48)
+
+
+async def handle(deps: Deps, mail: CommandMail) -> str:
+    """Act on the mail; returns what happened (a key under `commands.mail.`), for the log."""
+    if mail.sender is None:
+        return "no_sender"
+    member = await roster_store.member_by_address(deps.store, mail.sender)
+    if mail.token:
+        return await _confirmed(deps, mail, member)
+    event = CommandEvent(parse(mail.command_text), member, "email")
+    lang = event.lang(deps.settings.language)
+    if member is None or event.command.verb in READ_ONLY or not event.command.understood:
+        await _reply(
+            deps,
+            mail.sender,
+            await commands.handle(deps, event),
+            f"answer:{secrets.token_hex(8)}",
+            lang,
+        )
+        return "answered"
+    token = secrets.token_hex(16)
+    now = deps.clock()
+    stored = {"text": mail.command_text, "sections": mail.sections}
+    async with transaction(deps.store):
+        await confirmations.create(
+            deps.store, token, mail.sender, stored, iso(now), iso(now + VALID_FOR)
+        )
+    text = t(
+        "commands.mail.confirm",
+        lang,
+        command=mail.command_text[:200],
+        token=token,
+        address=deps.settings.command_address,
+    )
+    await _reply(deps, mail.sender, text, f"confirm:{token}", lang)
+    return "confirmation_sent"
+
+
+async def _confirmed(deps: Deps, mail: CommandMail, member: roster_store.Member | None) -> str:
+    assert mail.sender is not None and mail.token is not None
+    lang = member.language or member.als_language if member else None
+    lang = lang or deps.settings.language
+    async with transaction(deps.store):
+        stored = await confirmations.consume(deps.store, mail.token, mail.sender, iso(deps.clock()))
+    if stored is None or member is None:
+        await _reply(
+            deps, mail.sender, t("commands.mail.bad_token", lang), f"bad:{mail.token}", lang
+        )
+        return "bad_token"
+    event = CommandEvent(parse(stored["text"]), member, "email")
+    if event.command.verb == "announce" and member.role in SECRETARIAT:
+        answer = await _announce(deps, stored, member, event.lang(lang))
+    else:
+        answer = await commands.handle(deps, event)
+    await _reply(deps, mail.sender, answer, f"done:{mail.token}", event.lang(lang))
+    return "done"
+
+
+async def _announce(
+    deps: Deps, stored: dict[str, Any], member: roster_store.Member, lang: str
+) -> str:
+    sections = stored.get("sections") or {}
+    if not (sections.get("en") and sections.get("es")):
+        return t("commands.mail.announce_sections", lang)
+    await announcements.announce(
+        deps.store, deps.region, deps.settings, sections, deps.clock(), f"email:{member.email}"
+    )
+    return t("commands.mail.announced", lang)
+
+
+async def _reply(deps: Deps, address: str, text: str, key: str, lang: str) -> None:
+    payload = {
+        "kind": "reply",
+        "subject": t("commands.mail.subject", lang, ralo=deps.region.ralo),
+        "text": text,
+    }
+    async with transaction(deps.store):
+        queued = await queue_for(
+            deps.store, deps.settings, f"mail:{key}", [(address, None)], payload, deps.clock()
+        )
+    if not queued:
+        log.warning(t("commands.mail.no_outbound", deps.settings.language, address=address))
