@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,3 +81,48 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float:
         if line.startswith(field + ":"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+@dataclass
+class RunningBot:
+    proc: subprocess.Popen[bytes]
+    workdir: Path
+    http_port: int
+    smtp_port: int
+
+    def stored(self) -> int:
+        """Participation events durably in the database (read after the bot stopped)."""
+        with sqlite3.connect(self.workdir / "lacralo.db") as db:
+            return int(db.execute("SELECT count(*) FROM participation").fetchone()[0])
+
+
+@contextmanager
+def running_bot(
+    extra_env: dict[str, str] | None = None, roster: bool = False
+) -> Iterator[RunningBot]:
+    """`lacralo-bot run` in a fresh directory (with the example roster when asked), stopped on exit;
+    the directory lives until the block ends, so the database can be read after the stop."""
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env, http_port, smtp_port = bot_env(workdir)
+        env.update(extra_env or {})
+        if roster:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "roster",
+                    "import",
+                    str(REPO / "examples" / "roster.csv"),
+                ],
+                cwd=workdir,
+                env=env,
+                capture_output=True,
+                check=True,
+            )
+        bot = RunningBot(start_bot(workdir, env, http_port), workdir, http_port, smtp_port)
+        try:
+            yield bot
+        finally:
+            stop(bot.proc)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-from bench.common import REPO, bot_env, free_port, start_bot, stop, wait_port
+from bench.common import REPO, free_port, running_bot, wait_port
 
 COUNT, CLIENTS = 200, 20
 SECRET = "bench-signing-secret"
+TEXT = "status"
 
 
 def run() -> dict[str, float]:
@@ -22,46 +21,28 @@ def run() -> dict[str, float]:
     )
     try:
         wait_port(slack_port)
-        with tempfile.TemporaryDirectory() as workdir:
-            env, http_port, _ = bot_env(Path(workdir))
-            env |= {
-                "SLACK_BOT_TOKEN": "xoxb-bench",
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": f"http://127.0.0.1:{slack_port}/api/",
-            }
-            subprocess.run(
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-bench",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": f"http://127.0.0.1:{slack_port}/api/",
+        }
+        with running_bot(env, roster=True) as bot:
+            done = subprocess.run(
                 [
                     sys.executable,
-                    "-m",
-                    "bot",
-                    "roster",
-                    "import",
-                    str(REPO / "examples" / "roster.csv"),
+                    str(REPO / "bench" / "slack_sender.py"),
+                    f"http://127.0.0.1:{bot.http_port}/slack/events",
+                    SECRET,
+                    str(COUNT),
+                    str(CLIENTS),
+                    "U0000001",
+                    TEXT,
                 ],
-                cwd=workdir,
-                env=env,
                 capture_output=True,
+                text=True,
                 check=True,
+                timeout=120,
             )
-            proc = start_bot(Path(workdir), env, http_port)
-            try:
-                done = subprocess.run(
-                    [
-                        sys.executable,
-                        str(REPO / "bench" / "slack_sender.py"),
-                        f"http://127.0.0.1:{http_port}/slack/events",
-                        SECRET,
-                        str(COUNT),
-                        str(CLIENTS),
-                        "U0000001",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                    timeout=120,
-                )
-            finally:
-                stop(proc)
     finally:
         fake.terminate()
         fake.wait(10)

@@ -8,14 +8,11 @@ target >= 0.7). "Durable" means counted in the SQLite file after the run, not me
 from __future__ import annotations
 
 import json
-import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-from bench.common import REPO, bot_env, free_port, memory_mb, start_bot, stop, wait_port
+from bench.common import REPO, free_port, memory_mb, running_bot, stop, wait_port
 
 SENDERS = 4
 EACH = 500
@@ -66,32 +63,13 @@ def sink_rate() -> float:
 
 
 def bot_rate() -> tuple[float, int, float, float]:
-    with tempfile.TemporaryDirectory() as workdir:
-        env, http_port, smtp_port = bot_env(Path(workdir))
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "roster",
-                "import",
-                str(REPO / "examples" / "roster.csv"),
-            ],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-        proc = start_bot(Path(workdir), env, http_port)
-        try:
-            idle = memory_mb(proc.pid)
-            result = load(smtp_port, "bot")
-            peak = memory_mb(proc.pid, "VmHWM")
-        finally:
-            stop(proc)
-        with sqlite3.connect(Path(workdir) / "lacralo.db") as db:
-            stored = db.execute("SELECT count(*) FROM participation").fetchone()[0]
-    return stored / result["elapsed"], int(stored), idle, peak
+    with running_bot(roster=True) as bot:
+        idle = memory_mb(bot.proc.pid)
+        result = load(bot.smtp_port, "bot")
+        peak = memory_mb(bot.proc.pid, "VmHWM")
+        stop(bot.proc)
+        stored = bot.stored()
+    return stored / result["elapsed"], stored, idle, peak
 
 
 def run() -> dict[str, float]:

@@ -7,13 +7,10 @@ sender, in another process, from request to response (target p99 <= 100 ms).
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-from bench.common import REPO, bot_env, start_bot, stop
+from bench.common import REPO, running_bot, stop
 
 COUNT = 1000
 SECONDS = 2.0
@@ -21,30 +18,24 @@ SECRET = "bench-secret"
 
 
 def run() -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as workdir:
-        env, http_port, _ = bot_env(Path(workdir))
-        env["ZOOM_WEBHOOK_SECRET_TOKEN"] = SECRET
-        proc = start_bot(Path(workdir), env, http_port)
-        try:
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    str(REPO / "bench" / "zoom_sender.py"),
-                    f"http://127.0.0.1:{http_port}/zoom/events",
-                    SECRET,
-                    str(COUNT),
-                    str(SECONDS),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=300,
-            )
-        finally:
-            stop(proc)
-        result = json.loads(done.stdout)
-        with sqlite3.connect(Path(workdir) / "lacralo.db") as db:
-            stored = db.execute("SELECT count(*) FROM participation").fetchone()[0]
+    with running_bot({"ZOOM_WEBHOOK_SECRET_TOKEN": SECRET}) as bot:
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "bench" / "zoom_sender.py"),
+                f"http://127.0.0.1:{bot.http_port}/zoom/events",
+                SECRET,
+                str(COUNT),
+                str(SECONDS),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        )
+        stop(bot.proc)
+        stored = bot.stored()
+    result = json.loads(done.stdout)
     return {
         "zoom_burst_sent": COUNT,
         "zoom_burst_stored": stored,

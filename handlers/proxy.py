@@ -13,13 +13,21 @@ from bot.errors import RuleViolation
 from bot.i18n import render, t
 from bot.services import elections as election_service
 from bot.services import proxy_notices
+from bot.store.roster import Member
+
+
+def _representative(event: CommandEvent) -> Member | None:
+    """The member, if a representative of an ALS (Rule 1.1): only they act for it."""
+    member = event.member
+    if member is None or member.role != "representative" or member.als_id is None:
+        return None
+    return member
 
 
 async def handle_proxy(deps: Deps, event: CommandEvent) -> str:
     lang = event.lang(deps.settings.language)
-    member = event.member
-    assert member is not None
-    if member.role != "representative" or member.als_id is None:
+    member = _representative(event)
+    if member is None or member.als_id is None:
         return t("commands.proxy.not_representative", lang)
     if not event.command.args:
         return t("commands.proxy.which", lang)
@@ -43,9 +51,8 @@ async def handle_proxy(deps: Deps, event: CommandEvent) -> str:
 
 async def handle_revoke(deps: Deps, event: CommandEvent) -> str:
     lang = event.lang(deps.settings.language)
-    member = event.member
-    assert member is not None
-    if member.role != "representative" or member.als_id is None:
+    member = _representative(event)
+    if member is None or member.als_id is None:
         return t("commands.proxy.not_representative", lang)
     now = deps.clock()
     revoked = await election_service.revoke_proxy(

@@ -21,7 +21,8 @@ from bot.mail.post import ListPost, UnreadableMessage, parse_post
 from bot.region import Region
 from bot.services.participation import Outcome, record_many
 
-BATCH = 500
+# Posts per transaction: SQLite compiles much larger multi-row INSERTs disproportionately slowly.
+BATCH = 100
 
 
 @dataclass

@@ -21,7 +21,7 @@ class Batcher(Generic[Item, Result]):
     """Collects items and hands them to `flush` in batches; `flush` returns one result per item."""
 
     def __init__(
-        self, flush: Callable[[list[Item]], Awaitable[list[Result]]], max_batch: int = 200
+        self, flush: Callable[[list[Item]], Awaitable[list[Result]]], max_batch: int = 100
     ) -> None:
         self._flush = flush
         self.max_batch = max_batch

@@ -52,13 +52,14 @@ async def upsert(conn: aiosqlite.Connection, m: Meeting, now: str) -> tuple[int,
     return int(new[0]), True
 
 
-# The joins inside a meeting's window: same Zoom number, join time within the window.
-_ATTENDED = (
-    " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id"
+# A join `e` falls in meeting `m`'s window: from an hour before its start to an hour after its end.
+_IN_WINDOW = (
     f" AND e.occurred_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at, '{WINDOW_BEFORE}')"
     " AND e.occurred_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
     f" '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
 )
+# The joins of meeting `m`: same Zoom number, inside the window.
+_ATTENDED = " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id" + _IN_WINDOW
 
 
 async def listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
@@ -102,10 +103,3 @@ async def als_present(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[
         (meeting_id,),
     ) as cur:
         return [dict(row) async for row in cur]
-
-
-_IN_WINDOW = (
-    f" AND e.occurred_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at, '{WINDOW_BEFORE}')"
-    " AND e.occurred_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
-    f" '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
-)
