@@ -37,19 +37,22 @@ class Scheduler:
         self.last_refresh: datetime | None = None
 
     async def tick(self) -> None:
-        """One round: the daily status refresh when due, then the outbox."""
+        """One round: the daily status refresh when due, reminders, reports and digests, then the
+        outbox."""
         now = self.deps.clock()
         if self.last_refresh is None or now - self.last_refresh >= self.refresh_every:
             report = await status_service.refresh(
                 self.deps.store, self.deps.region, self.deps.settings, now, "scheduler"
             )
             self.last_refresh = now
-            log.info(
-                "status refresh: %s changes, %s warnings, %s messages queued",
-                len(report.changed),
-                len(report.warned),
-                report.queued,
+            text = t(
+                "run.log.refresh",
+                self.deps.settings.language,
+                changes=len(report.changed),
+                warnings=len(report.warned),
+                queued=report.queued,
             )
+            log.info(text)
         deps = self.deps
         await run_reminders(deps.store, deps.region, deps.settings, now)
         await digests.call_reports(deps.store, deps.region, deps.settings, now)
