@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from collections.abc import Awaitable
-from contextlib import AsyncExitStack, suppress
+from contextlib import AsyncExitStack
 from typing import TypeVar
 
 from aiohttp import web
@@ -167,8 +168,10 @@ async def _close_server(server: asyncio.base_events.Server) -> None:
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:
+    """Ctrl-C and SIGTERM stop the bot cleanly. Outside the main thread (tests drive `serve`
+    themselves) signals cannot be caught, and the caller's `stop` event does the job."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        # Not the main thread (tests), or no signals here: the caller's `stop` still works.
-        with suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stop.set)
