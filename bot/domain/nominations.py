@@ -1,0 +1,125 @@
+"""Nominations for LACRALO positions: the 2021 elections rules (seed 002) and the rules applicable
+to votes (seed 004). Pure rules over plain facts; the Slack and e-mail wiring is the next step.
+
+- Nomination process 1: "A candidate can be nominated by any member of LACRALO, but the nominated
+  candidates must be members of the ALSs located in the corresponding subregion. Observers cannot
+  nominate or be nominated."
+- Nomination process 2: "In the event that there is no candidate available from the corresponding
+  subregion, the ALSs of that subregion can nominate candidates from any other ALS." Reading: the
+  exception applies while the sub-region has no valid candidate, and only to nominators of that
+  sub-region; the rotation table is not changed.
+- Rules of Procedure, auxiliary rule to Rule 1: no candidate from an ALS inactive in the current or
+  the preceding year (the status rule's `eligible_for_office`).
+- Requirements (Operating Principles 7.1.a): a statement of interest and the declaration of none
+  of the five conflicts of interest; only then is the candidacy valid.
+- Operating Principles art. 8 (seed 004): the two ALAC members come from different ALSs and have
+  distinct nationalities.
+- Nomination process 3: a single candidate is elected by acclamation; for an ALAC seat, a
+  single-candidate poll is held instead (seed 004).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from bot.domain.reasons import Reason
+
+CONFLICTS = (1, 2, 3, 4, 5)  # the five conflicts of interest of the 2021 rules, by number
+NOMINATING_ROLES = ("representative", "member", "chair", "secretary")
+_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    role: str
+    als_id: str | None
+    subregion: str | None  # of the person's ALS
+    nationality: str | None
+    als_eligible_for_office: bool = False
+
+
+@dataclass(frozen=True)
+class Seat:
+    """The position being filled, and where the rotation table puts it this year."""
+
+    position: str
+    rotation_subregion: str
+    alac: bool = False
+    sitting_alac_als: str | None = None  # the other ALAC member's ALS and nationality
+    sitting_alac_nationality: str | None = None
+
+
+def check_nomination(
+    nominator: PersonFacts,
+    candidate: PersonFacts,
+    seat: Seat,
+    period_open: bool,
+    subregion_has_candidate: bool,
+) -> list[Reason]:
+    """Why this nomination is refused; empty when it may be recorded (pending acceptance)."""
+    reasons: list[Reason] = []
+    if not period_open:
+        reasons.append(Reason("nominations.refused.closed", {"position": seat.position}))
+    if nominator.role not in NOMINATING_ROLES:
+        reasons.append(Reason("nominations.refused.nominator_observer"))
+    if candidate.role == "observer" or candidate.als_id is None:
+        reasons.append(Reason("nominations.refused.candidate_not_member"))
+        return reasons
+    if candidate.subregion != seat.rotation_subregion:
+        exception = not subregion_has_candidate and nominator.subregion == seat.rotation_subregion
+        if not exception:
+            reasons.append(
+                Reason(
+                    "nominations.refused.wrong_subregion", {"subregion": seat.rotation_subregion}
+                )
+            )
+    if not candidate.als_eligible_for_office:
+        reasons.append(Reason("nominations.refused.als_inactive", {"als": candidate.als_id}))
+    if seat.alac:
+        if seat.sitting_alac_als and candidate.als_id == seat.sitting_alac_als:
+            reasons.append(Reason("nominations.refused.alac_same_als"))
+        if (
+            seat.sitting_alac_nationality
+            and candidate.nationality
+            and candidate.nationality == seat.sitting_alac_nationality
+        ):
+            reasons.append(
+                Reason(
+                    "nominations.refused.alac_same_nationality",
+                    {"nationality": candidate.nationality},
+                )
+            )
+    return reasons
+
+
+def check_acceptance(soi_url: str | None, declarations: Mapping[int, bool]) -> list[Reason]:
+    """A candidacy is valid once the candidate links a statement of interest and declares, one by
+    one, none of the five conflicts (True in `declarations` means "I have this conflict")."""
+    reasons: list[Reason] = []
+    if not soi_url or not _URL.match(soi_url.strip()):
+        reasons.append(Reason("nominations.acceptance.soi_missing"))
+    missing = [n for n in CONFLICTS if n not in declarations]
+    if missing:
+        reasons.append(Reason("nominations.acceptance.declarations_missing", {"numbers": missing}))
+    declared = [n for n in CONFLICTS if declarations.get(n)]
+    if declared:
+        reasons.append(Reason("nominations.acceptance.conflict", {"numbers": declared}))
+    return reasons
+
+
+class Outcome(enum.StrEnum):
+    VACANT = "vacant"  # nobody: a new call for nominations
+    ACCLAMATION = "acclamation"  # one candidate, elected without a vote
+    SINGLE_CANDIDATE_POLL = "single-candidate-poll"  # one candidate for an ALAC seat
+    ELECTION = "election"
+
+
+def close_period(valid_candidates: int, alac: bool) -> Outcome:
+    if valid_candidates == 0:
+        return Outcome.VACANT
+    if valid_candidates == 1:
+        return Outcome.SINGLE_CANDIDATE_POLL if alac else Outcome.ACCLAMATION
+    return Outcome.ELECTION

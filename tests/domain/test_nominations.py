@@ -1,0 +1,158 @@
+"""Nomination rules as a table of cases from seed 002 (2021 elections rules) and seed 004."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.domain.nominations import (
+    Outcome,
+    PersonFacts,
+    Seat,
+    check_acceptance,
+    check_nomination,
+    close_period,
+)
+
+MEMBER_C = PersonFacts("member", "ALS-HT-01", "C", "HT", True)
+REP_C = PersonFacts("representative", "ALS-JM-01", "C", "JM", True)
+REP_D = PersonFacts("representative", "ALS-AR-01", "D", "AR", True)
+OBSERVER = PersonFacts("observer", "ALS-PE-01", "B", "PE", False)
+SEAT_C = Seat("secretary-elect", "C")
+ALAC_C = Seat(
+    "alac-member-odd", "C", alac=True, sitting_alac_als="ALS-JM-01", sitting_alac_nationality="JM"
+)
+
+
+def keys(reasons: list) -> list[str]:  # type: ignore[type-arg]
+    return [r.key.split(".")[-1] for r in reasons]
+
+
+CASES = [
+    (
+        "any member nominates a candidate of the rotation's sub-region (process 1)",
+        REP_D,
+        MEMBER_C,
+        SEAT_C,
+        True,
+        True,
+        [],
+    ),
+    ("the period is closed", REP_D, MEMBER_C, SEAT_C, False, True, ["closed"]),
+    (
+        "observers cannot nominate (process 1)",
+        OBSERVER,
+        MEMBER_C,
+        SEAT_C,
+        True,
+        True,
+        ["nominator_observer"],
+    ),
+    (
+        "observers cannot be nominated (process 1)",
+        REP_D,
+        OBSERVER,
+        SEAT_C,
+        True,
+        True,
+        ["candidate_not_member"],
+    ),
+    (
+        "a candidate from another sub-region is refused (process 1)",
+        REP_C,
+        REP_D,
+        SEAT_C,
+        True,
+        True,
+        ["wrong_subregion"],
+    ),
+    (
+        "no candidate from the sub-region: its ALSs may nominate from any ALS (process 2)",
+        REP_C,
+        REP_D,
+        SEAT_C,
+        True,
+        False,
+        [],
+    ),
+    (
+        "...but not an ALS from elsewhere (process 2)",
+        REP_D,
+        REP_D,
+        SEAT_C,
+        True,
+        False,
+        ["wrong_subregion"],
+    ),
+    (
+        "the candidate's ALS was inactive this year or last (RoP aux. rule to Rule 1)",
+        REP_D,
+        replace(MEMBER_C, als_eligible_for_office=False),
+        SEAT_C,
+        True,
+        True,
+        ["als_inactive"],
+    ),
+    (
+        "ALAC: not from the sitting member's ALS (art. 8)",
+        REP_D,
+        REP_C,
+        ALAC_C,
+        True,
+        True,
+        ["alac_same_als", "alac_same_nationality"],
+    ),
+    (
+        "ALAC: not of the sitting member's nationality (art. 8)",
+        REP_D,
+        replace(MEMBER_C, nationality="JM"),
+        ALAC_C,
+        True,
+        True,
+        ["alac_same_nationality"],
+    ),
+    ("ALAC: another ALS and nationality is fine", REP_D, MEMBER_C, ALAC_C, True, True, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "nominator", "candidate", "seat", "open_", "has", "expected"),
+    CASES,
+    ids=[c[0] for c in CASES],
+)
+def test_nomination_rules(
+    case: str,
+    nominator: PersonFacts,
+    candidate: PersonFacts,
+    seat: Seat,
+    open_: bool,
+    has: bool,
+    expected: list[str],
+) -> None:
+    assert keys(check_nomination(nominator, candidate, seat, open_, has)) == expected
+
+
+def test_acceptance_needs_a_statement_and_five_declarations() -> None:
+    none = {n: False for n in range(1, 6)}
+    assert check_acceptance("https://community.icann.org/soi/maria", none) == []
+    assert keys(check_acceptance(None, none)) == ["soi_missing"]
+    assert keys(check_acceptance("not a link", none)) == ["soi_missing"]
+    assert keys(check_acceptance("https://x.org/soi", {1: False, 2: False})) == [
+        "declarations_missing"
+    ]
+    assert keys(check_acceptance("https://x.org/soi", none | {3: True})) == ["conflict"]
+
+
+@pytest.mark.parametrize(
+    ("count", "alac", "outcome"),
+    [
+        (0, False, Outcome.VACANT),
+        (1, False, Outcome.ACCLAMATION),
+        (1, True, Outcome.SINGLE_CANDIDATE_POLL),
+        (2, False, Outcome.ELECTION),
+        (3, True, Outcome.ELECTION),
+    ],
+)
+def test_closing_a_period(count: int, alac: bool, outcome: Outcome) -> None:
+    assert close_period(count, alac) is outcome
