@@ -52,6 +52,7 @@ from bot.services.calls import JoinRecorded
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError, open_store
 from bot.store import elections as election_store
+from bot.store import nominations as nomination_store
 from bot.store import outbox as outbox_store
 from bot.store import participation as participation_store
 
@@ -163,6 +164,10 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     etally.add_argument("--publish", metavar="TITLE", help=t("cli.help.publish", lang))
     _format_option(etally, lang)
     etally.set_defaults(command=cmd_election_tally)
+
+    noms = sub.add_parser("nominations", help=t("cli.help.nominations", lang))
+    _format_option(noms, lang)
+    noms.set_defaults(command=cmd_nominations)
 
     proxies = sub.add_parser("proxies", help=t("cli.help.proxies", lang))
     _format_option(proxies, lang)
@@ -634,6 +639,25 @@ def _print_tally(result: dict[str, Any], lang: str, fmt: str) -> None:
         message(t("election.winner", lang, name=result["winner"]), style="bold green")
     elif result["tied"]:
         message(t("election.tied", lang, names=", ".join(result["tied"])), style="bold yellow")
+
+
+def cmd_nominations(args: argparse.Namespace, settings: Settings) -> int:
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await nomination_store.listing(conn)
+
+    columns = [
+        "nomination_id",
+        "position",
+        "year",
+        "candidate",
+        "als_id",
+        "nominator",
+        "state",
+        "soi_url",
+        "updated_at",
+    ]
+    return _listing(args, settings, asyncio.run(go()), columns, "nominations.list")
 
 
 def cmd_proxies(args: argparse.Namespace, settings: Settings) -> int:

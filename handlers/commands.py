@@ -7,7 +7,16 @@ from collections.abc import Awaitable, Callable
 from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.i18n import t
-from handlers import announce, language, meetings_query, not_open, proxy, share, status_query
+from handlers import (
+    announce,
+    language,
+    meetings_query,
+    nominate,
+    nomination_admin,
+    proxy,
+    share,
+    status_query,
+)
 from handlers import help as help_handler
 
 Handler = Callable[[Deps, CommandEvent], Awaitable[str]]
@@ -18,10 +27,14 @@ ROUTES: dict[str, Handler] = {
     "proxy": proxy.handle_proxy,
     "revoke": proxy.handle_revoke,
     "language": language.handle,
-    "nominate": not_open.handle,
-    "accept": not_open.handle,
-    "decline": not_open.handle,
-    "withdraw": not_open.handle,
+    "nominate": nominate.handle,
+    "accept": nominate.handle,
+    "declare": nominate.handle,
+    "decline": nominate.handle,
+    "withdraw": nominate.handle,
+    "open": nomination_admin.handle,
+    "close": nomination_admin.handle,
+    "nominations": nomination_admin.handle,
     "share": share.handle,
     "announce": announce.handle,
 }

@@ -27,8 +27,7 @@ from bot.store.transaction import transaction
 from handlers import commands
 
 log = logging.getLogger("lacralo_bot.email_command")
-READ_ONLY = ("help", "status", "meetings")
-VALID_FOR = timedelta(hours=48)
+READ_ONLY = ("help", "status", "meetings", "nominations")
 
 
 async def handle(deps: Deps, mail: CommandMail) -> str:
@@ -54,7 +53,12 @@ async def handle(deps: Deps, mail: CommandMail) -> str:
     stored = {"text": mail.command_text, "sections": mail.sections}
     async with transaction(deps.store):
         await confirmations.create(
-            deps.store, token, mail.sender, stored, iso(now), iso(now + VALID_FOR)
+            deps.store,
+            token,
+            mail.sender,
+            stored,
+            iso(now),
+            iso(now + timedelta(hours=deps.settings.confirm_hours)),
         )
     text = t(
         "commands.mail.confirm",

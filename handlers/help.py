@@ -7,7 +7,19 @@ from bot.deps import Deps
 from bot.domain.commands import VERBS
 from bot.i18n import t
 
-SHOWN = ("status", "meetings", "proxy", "revoke", "share", "language", "help")
+SHOWN = (
+    "status",
+    "meetings",
+    "proxy",
+    "revoke",
+    "nominate",
+    "accept",
+    "declare",
+    "withdraw",
+    "share",
+    "language",
+    "help",
+)
 
 
 async def handle(deps: Deps, event: CommandEvent) -> str:

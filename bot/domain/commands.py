@@ -39,6 +39,20 @@ VERBS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("reunions",),
     },
     "language": {"en": ("language",), "es": ("idioma",), "pt": ("lingua",), "fr": ("langue",)},
+    "declare": {
+        "en": ("declare",),
+        "es": ("declarar",),
+        "pt": ("declaracao",),
+        "fr": ("declarer",),
+    },
+    "open": {"en": ("open",), "es": ("abrir",), "pt": ("abertura",), "fr": ("ouvrir",)},
+    "close": {"en": ("close",), "es": ("cerrar",), "pt": ("encerrar",), "fr": ("fermer",)},
+    "nominations": {
+        "en": ("nominations",),
+        "es": ("nominaciones",),
+        "pt": ("indicacoes",),
+        "fr": ("candidatures",),
+    },
     "share": {"en": ("share",), "es": ("compartir",), "pt": ("compartilhar",), "fr": ("partager",)},
     "announce": {
         "en": ("announce",),

@@ -1,0 +1,79 @@
+"""Nominations by Slack message, end to end (issue 9): the Secretariat opens a period, a member
+nominates, the candidate accepts and declares, the Secretariat closes it (2021 elections rules)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store import nominations as store
+from tests.e2e.slack_helpers import running_slack_bot
+
+MARIA, JOAO, KEISHA, LUPE, ANDRES, SECRETARY = (
+    "U0000001",
+    "U0000003",
+    "U0000005",
+    "U0000006",
+    "U0000007",
+    "U0000009",
+)
+
+
+async def test_a_nomination_from_opening_to_acclamation(tmp_path: Path) -> None:
+    async with running_slack_bot(
+        tmp_path, announce_address="list@example.org", outbound_smtp_host="127.0.0.1"
+    ) as bot:
+        # The example rotation gives the NomCom delegate to sub-region A (Central America, Mexico) in 2026.
+        _, text = await bot.command(MARIA, "open nomcom-delegate")
+        assert "Only the Secretariat" in text
+        _, text = await bot.command(SECRETARY, "abrir nomcom-delegate 10")
+        assert "Las nominaciones para nomcom-delegate están abiertas hasta" in text
+
+        _, text = await bot.command(MARIA, f"nominar <@{KEISHA}|keisha> nomcom-delegate")
+        assert "Rechazado" in text and "subregión A" in text  # Jamaica is sub-region C
+        _, text = await bot.command(MARIA, f"nominate <@{LUPE}|lupe> nomcom-delegate")
+        assert "Nomination recorded: Guadalupe Hernández for nomcom-delegate" in text
+        _, again = await bot.command(JOAO, f"nominate <@{LUPE}> nomcom-delegate")
+        assert "already nominated" in again
+
+        _, text = await bot.command(
+            LUPE, "aceptar nomcom-delegate https://community.icann.org/soi/lupe"
+        )
+        assert "Antes de que la candidatura sea válida" in text and "1, 2, 3, 4 y 5" in text
+        for number in range(1, 5):
+            await bot.command(LUPE, f"declarar nomcom-delegate {number} no")
+        _, text = await bot.command(LUPE, "declarar nomcom-delegate 5 no")
+        assert text == "Su candidatura para nomcom-delegate es válida."
+
+        _, listing = await bot.command(SECRETARY, "nominations")
+        assert "Guadalupe Hernández (ALS-MX-01) — valid" in listing
+        _, closed = await bot.command(SECRETARY, "close nomcom-delegate")
+        assert "one valid candidate, Guadalupe Hernández, elected by acclamation" in closed
+        [row] = await store.listing(bot.deps.store)
+        assert row["state"] == "valid"
+        async with bot.deps.store.execute(
+            "SELECT count(*) FROM audit_log WHERE action LIKE 'nominations.%'"
+        ) as cur:
+            assert (await cur.fetchone())[0] >= 8
+
+
+async def test_a_declared_conflict_refuses_the_candidacy(tmp_path: Path) -> None:
+    async with running_slack_bot(tmp_path) as bot:
+        await bot.command(SECRETARY, "open nomcom-delegate")
+        await bot.command(MARIA, f"nominate <@{LUPE}> nomcom-delegate")
+        await bot.command(LUPE, "accept nomcom-delegate https://example.org/soi")
+        _, text = await bot.command(LUPE, "declare nomcom-delegate 3 yes")
+        assert "Conflict of interest declared (number 3)" in text
+        [row] = await store.listing(bot.deps.store)
+        assert row["state"] == "refused"
+        _, closed = await bot.command(SECRETARY, "close nomcom-delegate")
+        assert "no valid candidate" in closed
+
+
+async def test_nomination_needs_an_open_period_and_a_known_position(tmp_path: Path) -> None:
+    async with running_slack_bot(tmp_path) as bot:
+        _, text = await bot.command(MARIA, f"nominate <@{LUPE}> nomcom-delegate")
+        assert "are not open" in text
+        _, text = await bot.command(SECRETARY, "open president")
+        assert "president is not a position" in text
+        _, text = await bot.command(ANDRES, "nominate")
+        assert text.startswith("Write: nominate @person position")
