@@ -93,3 +93,39 @@ async def test_strangers_and_list_posts_are_told_apart(bot: SmtpBot) -> None:
     [answer] = await replies(bot, "stranger@example.net")
     assert "pida a la Secretaría" in answer
     assert await bot.count() == 0  # a command is not participation
+
+
+async def test_round_trip_through_the_relay(tmp_path: Path) -> None:
+    """The confirmation and the answer really leave through the outbound relay (a local sink)."""
+    from bot.services import outbox as outbox_service
+    from bot.transports.mail_out import email_sender
+    from tests.fakes import smtp_sink
+
+    async with smtp_sink() as sink:
+        bot = await start_smtp_bot(
+            tmp_path,
+            command_address=COMMANDS,
+            outbound_smtp_host="127.0.0.1",
+            outbound_smtp_port=sink.port,
+            from_address=COMMANDS,
+        )
+        try:
+            senders = {"email": email_sender(bot.deps.settings, bot.deps.clock)}
+            await bot.send(mail("joao.araujo@example.org", "procuracao ALS-AR-01"), rcpt=COMMANDS)
+            await outbox_service.deliver_due(bot.conn, senders, bot.deps.clock())
+            [confirm] = sink.messages
+            assert confirm["To"] == "joao.araujo@example.org" and confirm["From"] == COMMANDS
+            body = confirm.get_content()
+            token = re.search(r"CONFIRM ([0-9a-f]{32})", body).group(1)  # type: ignore[union-attr]
+            assert "Para confirmar, responda" in body  # the ALS's language: Portuguese
+            await bot.send(
+                mail("joao.araujo@example.org", "Re: " + confirm["Subject"], f"CONFIRM {token}"),
+                rcpt=COMMANDS,
+            )
+            await outbox_service.deliver_due(bot.conn, senders, bot.deps.clock())
+            assert (
+                "Procuração registrada: ALS-BR-01 vota por meio de ALS-AR-01"
+                in sink.messages[-1].get_content()
+            )
+        finally:
+            await bot.close()
