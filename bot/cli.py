@@ -665,7 +665,7 @@ def cmd_proxies(args: argparse.Namespace, settings: Settings) -> int:
         async with _store(settings) as (conn, _region):
             return await election_store.proxy_listing(conn)
 
-    columns = ["proxy_id", "giver_als", "holder_als", "state", "given_at", "revoked_at"]
+    columns = ["proxy_id", "giver_als", "holder_als", "state", "given_at", "vote_at", "revoked_at"]
     return _listing(args, settings, asyncio.run(go()), columns, "proxies")
 
 

@@ -204,6 +204,7 @@ async def record_proxy(
     now: datetime,
     vote_at: datetime | None,
     actor: str,
+    meeting_id: int | None = None,
 ) -> int:
     """Record a proxy notice (Rule 1.5) unless a rule refuses it; audited."""
     items = await status_service.statuses(conn, region, now)
@@ -214,9 +215,15 @@ async def record_proxy(
         )
         if reasons:
             raise RuleViolation(reasons[0])
-        proxy_id = await store.add_proxy(conn, giver, holder, iso(now))
+        when = iso(vote_at) if vote_at else None
+        proxy_id = await store.add_proxy(conn, giver, holder, iso(now), meeting_id, when)
         await audit_log.append(
-            conn, iso(now), actor, "proxy.given", giver, {"holder": holder, "given_at": iso(now)}
+            conn,
+            iso(now),
+            actor,
+            "proxy.given",
+            giver,
+            {"holder": holder, "given_at": iso(now), "meeting_id": meeting_id, "vote_at": when},
         )
     return proxy_id
 

@@ -27,11 +27,18 @@ async def proxies(conn: aiosqlite.Connection) -> list[Proxy]:
         ]
 
 
-async def add_proxy(conn: aiosqlite.Connection, giver: str, holder: str, given_at: str) -> int:
+async def add_proxy(
+    conn: aiosqlite.Connection,
+    giver: str,
+    holder: str,
+    given_at: str,
+    meeting_id: int | None = None,
+    vote_at: str | None = None,
+) -> int:
     async with conn.execute(
-        "INSERT INTO proxy (giver_als, holder_als, state, given_at) VALUES (?, ?, 'active', ?)"
-        " RETURNING proxy_id",
-        (giver, holder, given_at),
+        "INSERT INTO proxy (giver_als, holder_als, state, given_at, meeting_id, vote_at)"
+        " VALUES (?, ?, 'active', ?, ?, ?) RETURNING proxy_id",
+        (giver, holder, given_at, meeting_id, vote_at),
     ) as cur:
         row = await cur.fetchone()
     assert row is not None
@@ -41,15 +48,15 @@ async def add_proxy(conn: aiosqlite.Connection, giver: str, holder: str, given_a
 async def revoke_proxy(conn: aiosqlite.Connection, giver: str, at: str) -> int:
     async with conn.execute(
         "UPDATE proxy SET state = 'revoked', revoked_at = ?"
-        " WHERE giver_als = ? AND state = 'active'",
-        (at, giver),
+        " WHERE giver_als = ? AND state = 'active' AND (vote_at IS NULL OR vote_at > ?)",
+        (at, giver, at),
     ) as cur:
         return max(cur.rowcount, 0)
 
 
 async def proxy_listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
     async with conn.execute(
-        "SELECT proxy_id, giver_als, holder_als, state, given_at, revoked_at FROM proxy"
+        "SELECT proxy_id, giver_als, holder_als, state, given_at, revoked_at, vote_at FROM proxy"
         " ORDER BY proxy_id"
     ) as cur:
         return [dict(row) async for row in cur]

@@ -88,7 +88,9 @@ class SlackBot:
 
 
 @asynccontextmanager
-async def running_slack_bot(tmp_path: Path, **extra: object) -> AsyncIterator[SlackBot]:
+async def running_slack_bot(
+    tmp_path: Path, clock: Any = None, **extra: object
+) -> AsyncIterator[SlackBot]:
     conn = await open_store(tmp_path / "slack.db")
     region = load_region()
     await roster_service.import_roster(
@@ -101,7 +103,11 @@ async def running_slack_bot(tmp_path: Path, **extra: object) -> AsyncIterator[Sl
             slack_api_url=slack.url,
             **extra,
         )
-        deps = Deps(store=conn, settings=settings, region=region)
+        deps = (
+            Deps(store=conn, settings=settings, region=region)
+            if clock is None
+            else Deps(store=conn, settings=settings, region=region, clock=clock)
+        )
         runner = web.AppRunner(build_web_app(deps, build_slack_app(deps)))
         await runner.setup()
         port = free_port()

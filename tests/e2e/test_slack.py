@@ -114,3 +114,27 @@ async def test_a_retried_event_is_answered_once(slack: SlackBot) -> None:
     await async_wait_until(answered, 5, "the answer to the direct message")
     assert len(slack.slack.methods("chat.postMessage")) == 1
     assert "está activa" in slack.slack.methods("chat.postMessage")[0]["text"]
+
+
+async def test_a_proxy_is_for_the_next_assembly_and_revocable_until_it_starts(
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services import meetings as meeting_service
+
+    moment = {"now": datetime(2027, 2, 1, 12, 0, tzinfo=UTC)}
+    async with running_slack_bot(tmp_path, clock=lambda: moment["now"]) as bot:
+        start = datetime(2027, 3, 3, 15, 0, tzinfo=UTC)
+        await meeting_service.add_meeting(
+            bot.deps.store, "assembly", start, 120, None, "General Assembly", moment["now"], "t"
+        )
+        _, text = await bot.command(MARIA, "proxy ALS-BR-01")
+        assert "for General Assembly on 3 Mar 2027" in text
+        [row] = await election_store.proxy_listing(bot.deps.store)
+        assert row["vote_at"] == "2027-03-03T15:00:00+00:00"
+        moment["now"] = start + timedelta(minutes=5)  # the assembly has started
+        _, text = await bot.command(MARIA, "revoke")
+        assert "cannot be revoked once its vote has started" in text
+        _, late = await bot.command(JEAN, "proxy ALS-JM-01 1")  # a proxy for it now comes too late
+        assert "Proxy refused" in late or "Procuration refusée" in late
