@@ -33,6 +33,7 @@ ROUTES: dict[str, Handler] = {
     "decline": nominate.handle,
     "withdraw": nominate.handle,
     "open": nomination_admin.handle,
+    "vacancy": nomination_admin.handle,
     "close": nomination_admin.handle,
     "nominations": nomination_admin.handle,
     "share": share.handle,

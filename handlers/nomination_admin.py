@@ -1,4 +1,5 @@
-"""The Secretariat's nomination commands: open and close a period, list the nominations."""
+"""The Secretariat's nomination commands: open a period (or one for a vacancy), close it, list the
+nominations."""
 
 from __future__ import annotations
 
@@ -32,10 +33,16 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
     position = args[0].lower()
     actor = f"{event.channel}:{member.email}"
     try:
-        if verb == "open":
+        if verb in ("open", "vacancy"):
             days = int(args[1]) if len(args) > 1 and args[1].isdigit() else DEFAULT_DAYS
             until = await service.open_period(
-                deps.store, deps.region, position, deps.clock(), days, actor
+                deps.store,
+                deps.region,
+                position,
+                deps.clock(),
+                days,
+                actor,
+                vacancy=verb == "vacancy",
             )
             return t("nominations.opened", lang, position=position, until=format_value(until, lang))
         outcome, names = await service.close_period(

@@ -46,6 +46,7 @@ VERBS: dict[str, dict[str, tuple[str, ...]]] = {
         "fr": ("declarer",),
     },
     "open": {"en": ("open",), "es": ("abrir",), "pt": ("abertura",), "fr": ("ouvrir",)},
+    "vacancy": {"en": ("vacancy",), "es": ("vacante",), "pt": ("vaga",), "fr": ("vacance",)},
     "close": {"en": ("close",), "es": ("cerrar",), "pt": ("encerrar",), "fr": ("fermer",)},
     "nominations": {
         "en": ("nominations",),

@@ -54,6 +54,8 @@ class Position:
     code: str
     names: dict[str, str]
     alac: bool = False
+    sitting_als: str | None = None  # the current holder's ALS and nationality (ALAC seats:
+    sitting_nationality: str | None = None  # Operating Principles art. 8 compares them)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
@@ -107,7 +109,13 @@ def _build(raw: dict[str, Any]) -> Region:
             str(code), dict(sub["name"]), main, tuple(sub["countries"])
         )
     positions = {
-        code: Position(code, dict(p["names"]), bool(p.get("alac", False)))
+        code: Position(
+            code,
+            dict(p["names"]),
+            bool(p.get("alac", False)),
+            (p.get("sitting") or {}).get("als_id"),
+            (p.get("sitting") or {}).get("nationality"),
+        )
         for code, p in raw.get("positions", {}).items()
     }
     rotation = {int(y): dict(row) for y, row in (raw.get("rotation") or {}).items()}

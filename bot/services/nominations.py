@@ -24,7 +24,8 @@ from bot.store.roster import Member
 from bot.store.transaction import transaction
 
 
-def seat_of(region: Region, position: str, year: int) -> rules.Seat:
+def seat_of(region: Region, position: str, year: int, vacancy: bool = False) -> rules.Seat:
+    """The seat: where the rotation puts it, and for an ALAC seat the other seat's holder."""
     if position not in region.positions:
         raise RuleViolation(
             Reason(
@@ -33,21 +34,42 @@ def seat_of(region: Region, position: str, year: int) -> rules.Seat:
             )
         )
     subregion = region.rotation.get(year, {}).get(position)
+    if subregion is None and vacancy:
+        # Art. 19 (seed 002): a vacancy is filled from the same sub-region as the last election.
+        past = sorted(
+            (y for y, row in region.rotation.items() if y <= year and position in row), reverse=True
+        )
+        subregion = region.rotation[past[0]][position] if past else None
     if subregion is None:
         raise RuleViolation(Reason("nominations.no_rotation", {"position": position, "year": year}))
-    return rules.Seat(position, subregion, region.positions[position].alac)
+    info = region.positions[position]
+    others = [p for code, p in region.positions.items() if p.alac and code != position]
+    sitting = next((p for p in others if p.sitting_als or p.sitting_nationality), None)
+    return rules.Seat(
+        position,
+        subregion,
+        info.alac,
+        sitting.sitting_als if info.alac and sitting else None,
+        sitting.sitting_nationality if info.alac and sitting else None,
+    )
 
 
 async def open_period(
-    conn: aiosqlite.Connection, region: Region, position: str, now: datetime, days: int, actor: str
+    conn: aiosqlite.Connection,
+    region: Region,
+    position: str,
+    now: datetime,
+    days: int,
+    actor: str,
+    vacancy: bool = False,
 ) -> datetime:
-    seat_of(region, position, now.year)  # refuses unknown positions and missing rotation entries
+    """Open nominations for a position (or, `vacancy`, for the rest of a vacated term)."""
+    seat_of(region, position, now.year, vacancy)  # refuses unknown positions, missing rotation
     until = now + timedelta(days=days)
     async with transaction(conn):
-        await store.open_period(conn, position, now.year, iso(now), iso(until))
-        await audit_log.append(
-            conn, iso(now), actor, "nominations.open", position, {"until": iso(until)}
-        )
+        await store.open_period(conn, position, now.year, iso(now), iso(until), vacancy)
+        action = "nominations.vacancy" if vacancy else "nominations.open"
+        await audit_log.append(conn, iso(now), actor, action, position, {"until": iso(until)})
     return until
 
 
@@ -80,8 +102,8 @@ async def nominate(
     now: datetime,
 ) -> None:
     """Record a nomination if the rules allow it, and tell the candidate how to accept."""
-    seat = seat_of(region, position, now.year)
     period = await store.open_period_for(conn, position, iso(now))
+    seat = seat_of(region, position, now.year, bool(period and period["vacancy"]))
     has = (
         period is not None
         and await store.live_in_subregion(conn, period["period_id"], seat.rotation_subregion) > 0
@@ -227,10 +249,10 @@ async def close_period(
     now: datetime,
     actor: str,
 ) -> tuple[rules.Outcome, list[str]]:
-    seat = seat_of(region, position, now.year)
     period = await store.open_period_for(conn, position, iso(now))
     if period is None:
         raise RuleViolation(Reason("nominations.refused.closed", {"position": position}))
+    seat = seat_of(region, position, now.year, bool(period["vacancy"]))
     names = await store.valid_candidates(conn, period["period_id"])
     outcome = rules.close_period(len(names), seat.alac)
     from bot.i18n import t

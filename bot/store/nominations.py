@@ -11,14 +11,19 @@ LIVE = ("proposed", "accepted", "valid")  # a nomination still in the running
 
 
 async def open_period(
-    conn: aiosqlite.Connection, position: str, year: int, opens_at: str, closes_at: str
+    conn: aiosqlite.Connection,
+    position: str,
+    year: int,
+    opens_at: str,
+    closes_at: str,
+    vacancy: bool = False,
 ) -> int:
     async with conn.execute(
         "INSERT INTO nomination_period (position, year, opens_at, closes_at, state, vacancy)"
-        " VALUES (?, ?, ?, ?, 'open', 0) ON CONFLICT (position, year, vacancy) DO UPDATE SET"
+        " VALUES (?, ?, ?, ?, 'open', ?) ON CONFLICT (position, year, vacancy) DO UPDATE SET"
         " state = 'open', opens_at = excluded.opens_at, closes_at = excluded.closes_at"
         " RETURNING period_id",
-        (position, year, opens_at, closes_at),
+        (position, year, opens_at, closes_at, int(vacancy)),
     ) as cur:
         row = await cur.fetchone()
     assert row is not None
@@ -29,7 +34,7 @@ async def open_period_for(
     conn: aiosqlite.Connection, position: str, now: str
 ) -> dict[str, Any] | None:
     async with conn.execute(
-        "SELECT period_id, position, year, opens_at, closes_at FROM nomination_period"
+        "SELECT period_id, position, year, opens_at, closes_at, vacancy FROM nomination_period"
         " WHERE position = ? AND state = 'open' AND opens_at <= ? AND closes_at > ?"
         " ORDER BY period_id DESC LIMIT 1",
         (position, now, now),

@@ -77,3 +77,39 @@ async def test_nomination_needs_an_open_period_and_a_known_position(tmp_path: Pa
         assert "president is not a position" in text
         _, text = await bot.command(ANDRES, "nominate")
         assert text.startswith("Write: nominate @person position")
+
+
+async def test_a_vacancy_is_filled_from_the_same_subregion(tmp_path: Path) -> None:
+    # The example rotation has no secretary-elect election in 2026; in 2025 it went to sub-region B.
+    async with running_slack_bot(tmp_path) as bot:
+        _, text = await bot.command(SECRETARY, "open secretary-elect")
+        assert "no sub-region for secretary-elect" in text
+        _, text = await bot.command(SECRETARY, "vacante secretary-elect 7")
+        assert "Las nominaciones para secretary-elect están abiertas hasta" in text
+        _, text = await bot.command(
+            MARIA, f"nominate <@{LUPE}> secretary-elect"
+        )  # Mexico: sub-region A
+        assert "sub-region B" in text
+        _, text = await bot.command(MARIA, f"nominate <@{ANDRES}> secretary-elect")  # Colombia: B
+        assert "Nomination recorded: Andrés Gómez" in text
+
+
+def test_alac_seat_is_checked_against_the_sitting_member() -> None:
+    from dataclasses import replace
+
+    from bot.region import load_region
+    from bot.services.nominations import seat_of
+
+    region = load_region()
+    positions = dict(region.positions)
+    positions["alac-member-odd"] = replace(
+        positions["alac-member-odd"], sitting_als="ALS-JM-01", sitting_nationality="JM"
+    )
+    seat = seat_of(replace(region, positions=positions), "alac-member-even", 2026)
+    assert (
+        seat.alac,
+        seat.rotation_subregion,
+        seat.sitting_alac_als,
+        seat.sitting_alac_nationality,
+    ) == (True, "C", "ALS-JM-01", "JM")
+    assert seat_of(region, "nomcom-delegate", 2026).sitting_alac_als is None
