@@ -156,3 +156,22 @@ def test_acceptance_needs_a_statement_and_five_declarations() -> None:
 )
 def test_closing_a_period(count: int, alac: bool, outcome: Outcome) -> None:
     assert close_period(count, alac) is outcome
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt", "fr"])
+def test_every_refusal_reads_in_each_language(lang: str) -> None:
+    from bot.i18n import render
+
+    reasons = [
+        r
+        for _, nominator, candidate, seat, open_, has, _ in CASES
+        for r in check_nomination(nominator, candidate, seat, open_, has)
+    ]
+    reasons += check_acceptance("x", {3: True})
+    assert {r.key for r in reasons} >= {
+        "nominations.refused.wrong_subregion",
+        "nominations.acceptance.conflict",
+    }
+    for reason in reasons:
+        text = render(reason, lang)
+        assert text and "%{" not in text and not text.startswith("nominations."), (lang, reason.key)
