@@ -31,7 +31,7 @@ from bot.transports import http, mail_out, slack, slack_out, smtp, zoom
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
 # Credentialed parts this version runs (and where); the others say they are not built yet.
-BUILT = {"zoom": "/zoom/events", "outbound_mail": "outbox", "slack": "/slack/events"}
+WHERE = {"zoom": "/zoom/events", "outbound_mail": "outbox", "slack": "/slack/events"}
 
 
 def credential_parts(settings: Settings) -> dict[str, str | None]:
@@ -107,11 +107,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             if missing:
                 deps.parts[part] = f"skipped: {missing} not set"
                 log.info(t(f"run.log.skipped.{part}", lang, setting=missing))
-            elif part in BUILT:
-                _running(deps, part, BUILT[part])
             else:
-                deps.parts[part] = "unavailable: not in this version"
-                log.warning(t("run.log.unavailable", lang, part=part))
+                _running(deps, part, WHERE[part])
 
         if slack_app is not None and settings.slack_app_token:
             socket = await slack.start_socket_mode(slack_app, settings.slack_app_token)

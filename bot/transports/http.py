@@ -1,4 +1,4 @@
-"""The one aiohttp server: health, public pages (and later Zoom and Slack endpoints)."""
+"""Health and the public pages, on the one aiohttp server (app.py adds Zoom and Slack)."""
 
 from __future__ import annotations
 
