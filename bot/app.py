@@ -30,7 +30,7 @@ from bot.transports import http, mail_out, slack, slack_out, smtp, zoom
 
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
-# Credentialed parts this version runs (and where); the others say they are not built yet.
+# Where each part that needs credentials runs, for its log line and /healthz.
 WHERE = {"zoom": "/zoom/events", "outbound_mail": "outbox", "slack": "/slack/events"}
 
 
