@@ -6,6 +6,7 @@ single-candidate poll). The rules are bot/domain/nominations.py."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -249,14 +250,39 @@ async def close_period(
     now: datetime,
     actor: str,
 ) -> tuple[rules.Outcome, list[str]]:
+    """The Secretariat closes an open period now."""
     period = await store.open_period_for(conn, position, iso(now))
     if period is None:
         raise RuleViolation(Reason("nominations.refused.closed", {"position": position}))
-    seat = seat_of(region, position, now.year, bool(period["vacancy"]))
-    names = await store.valid_candidates(conn, period["period_id"])
-    outcome = rules.close_period(len(names), seat.alac)
+    return await _close(conn, region, settings, period, now, actor)
+
+
+async def close_expired(
+    conn: aiosqlite.Connection, region: Region, settings: Settings, now: datetime
+) -> int:
+    """Periods whose end date has passed close by themselves, with the same announcement."""
+    expired = await store.expired_periods(conn, iso(now))
+    for period in expired:
+        await _close(conn, region, settings, period, now, "scheduler")
+    return len(expired)
+
+
+async def _close(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    period: dict[str, Any],
+    now: datetime,
+    actor: str,
+) -> tuple[rules.Outcome, list[str]]:
+    """Nomination process 3 (seed 002): one valid candidate is elected by acclamation; for an ALAC
+    seat a single-candidate poll is held (seed 004); none: a new call."""
     from bot.i18n import t
 
+    position = str(period["position"])
+    seat = seat_of(region, position, int(period["year"]), bool(period["vacancy"]))
+    names = await store.valid_candidates(conn, period["period_id"])
+    outcome = rules.close_period(len(names), seat.alac)
     text = "\n\n".join(
         t(f"nominations.outcome.{outcome.value}", lang, position=position, names=", ".join(names))
         for lang in region.announcement_languages

@@ -119,3 +119,12 @@ async def listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
         " JOIN person m ON m.person_id = n.nominator_id ORDER BY np.year, np.position, c.name"
     ) as cur:
         return [dict(row) async for row in cur]
+
+
+async def expired_periods(conn: aiosqlite.Connection, now: str) -> list[dict[str, Any]]:
+    async with conn.execute(
+        "SELECT period_id, position, year, opens_at, closes_at, vacancy FROM nomination_period"
+        " WHERE state = 'open' AND closes_at <= ?",
+        (now,),
+    ) as cur:
+        return [dict(row) async for row in cur]

@@ -113,3 +113,37 @@ def test_alac_seat_is_checked_against_the_sitting_member() -> None:
         seat.sitting_alac_nationality,
     ) == (True, "C", "ALS-JM-01", "JM")
     assert seat_of(region, "nomcom-delegate", 2026).sitting_alac_als is None
+
+
+async def test_a_period_closes_by_itself_at_its_end(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.scheduler import Scheduler
+    from bot.store import outbox
+
+    moment = {"now": datetime(2026, 11, 24, 12, 0, tzinfo=UTC)}
+    async with running_slack_bot(
+        tmp_path,
+        clock=lambda: moment["now"],
+        outbound_smtp_host="127.0.0.1",
+        announce_address="list@example.org",
+    ) as bot:
+        await bot.command(SECRETARY, "open nomcom-delegate 3")
+        await bot.command(MARIA, f"nominate <@{LUPE}> nomcom-delegate")
+        await bot.command(LUPE, "accept nomcom-delegate https://example.org/soi")
+        for number in range(1, 6):
+            await bot.command(LUPE, f"declare nomcom-delegate {number} no")
+        moment["now"] += timedelta(days=3, minutes=1)
+        await Scheduler(bot.deps, {}).tick()
+        await Scheduler(bot.deps, {}).tick()  # once only
+        closed = [
+            r
+            for r in await outbox.listing(bot.deps.store)
+            if r["recipient"] == "list@example.org" and "nomcom-delegate" in (r["subject"] or "")
+        ]
+        assert len(closed) == 1
+        async with bot.deps.store.execute(
+            "SELECT payload FROM outbox WHERE outbox_id = ?", (closed[0]["outbox_id"],)
+        ) as cur:
+            text = (await cur.fetchone())[0]
+        assert "elected by acclamation" in text and "electo por aclamación" in text
