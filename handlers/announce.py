@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.command_event import CommandEvent
 from bot.deps import Deps
+from bot.domain.roster import SECRETARIAT
 from bot.i18n import t
-from bot.services.status import SECRETARIAT
 
 
 def may_announce(event: CommandEvent) -> bool:

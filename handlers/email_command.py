@@ -16,11 +16,11 @@ from typing import Any
 from bot.command_event import CommandEvent
 from bot.deps import Deps, iso
 from bot.domain.commands import parse
+from bot.domain.roster import SECRETARIAT
 from bot.i18n import t
 from bot.mail.command_mail import CommandMail
 from bot.services import announcements
 from bot.services.outbox import queue_for
-from bot.services.status import SECRETARIAT
 from bot.store import confirmations
 from bot.store import roster as roster_store
 from bot.store.transaction import transaction

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot.command_event import CommandEvent
 from bot.deps import Deps
+from bot.domain.roster import SECRETARIAT
 from bot.errors import RuleViolation
 from bot.i18n import format_value, render, t
 from bot.services import nominations as service
-from bot.services.status import SECRETARIAT
 from bot.store import nominations as store
 
 DEFAULT_DAYS = 14

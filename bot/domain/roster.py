@@ -31,6 +31,8 @@ COLUMNS = (
 )
 REQUIRED_COLUMNS = ("als_id", "als_name", "country", "role", "name", "email")
 ROLES = ("representative", "member", "observer", "chair", "secretary", "staff")
+# Who runs the administrative commands and gets the digests (PRODUCT.md: Chair, Secretary, staff).
+SECRETARIAT = ("chair", "secretary", "staff")
 LANGUAGES = ("en", "es", "pt", "fr")
 MAX_REPRESENTATIVES = 2  # Rule 1.1 (seed 003)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -15,6 +15,7 @@ from bot.services import status as status_service
 from bot.services.outbox import queue_for
 from bot.settings import Settings
 from bot.store import meetings as meeting_store
+from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
 from bot.store import shares
 from bot.store.meetings import WINDOW_AFTER_MINUTES
@@ -64,32 +65,34 @@ async def call_reports(
 ) -> int:
     """After each call (its window closed within the last two days): who came, and who is one
     missed call from inactivity, to the Secretariat and the channel, once per meeting."""
-    queued = 0
+    due = []
     for meeting in await meeting_store.since(conn, iso(now - timedelta(days=3))):
         start = datetime.fromisoformat(meeting["start_at"])
         closed = start + timedelta(minutes=int(meeting["duration_min"]) + WINDOW_AFTER_MINUTES)
-        if not (closed <= now < closed + timedelta(days=2)) or not meeting["zoom_id"]:
-            continue
+        key = f"report:{meeting['meeting_id']}:{meeting['start_at']}"
+        if (
+            closed <= now < closed + timedelta(days=2)
+            and meeting["zoom_id"]
+            and not (await outbox_store.keys_with_prefix(conn, key + ":"))
+        ):
+            due.append((key, meeting))
+    if not due:
+        return 0  # the usual case on each scheduler round: nothing to compute
+    warned = [
+        i.als.name
+        for i in await status_service.statuses(conn, region, now)
+        if i.status.early_warning
+    ]
+    recipients = [
+        *roster_store.secretariat(await roster_store.people_by_als(conn)),
+        (None, settings.announce_channel),
+    ]
+    queued = 0
+    for key, meeting in due:
         present = await meeting_store.als_present(conn, meeting["meeting_id"])
-        items = await status_service.statuses(conn, region, now)
-        warned = [i.als.name for i in items if i.status.early_warning]
         payload = notices.call_report(
             meeting, present, warned, region, list(region.announcement_languages)
         )
-        people = await roster_store.people_by_als(conn)
-        secretariat = [
-            (e, s)
-            for group in people.values()
-            for e, role, s in group
-            if role in status_service.SECRETARIAT
-        ]
         async with transaction(conn):
-            queued += await queue_for(
-                conn,
-                settings,
-                f"report:{meeting['meeting_id']}:{meeting['start_at']}",
-                [*secretariat, (None, settings.announce_channel)],
-                payload,
-                now,
-            )
+            queued += await queue_for(conn, settings, key, recipients, payload, now)
     return queued

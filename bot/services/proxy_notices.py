@@ -7,7 +7,6 @@ from datetime import datetime
 from bot import notices
 from bot.deps import Deps, iso
 from bot.services.outbox import queue_for
-from bot.services.status import SECRETARIAT
 from bot.store import roster as roster_store
 from bot.store.transaction import transaction
 
@@ -23,10 +22,8 @@ async def confirm(deps: Deps, giver: str, holder: str | None, what: str, now: da
     payload = notices.proxy_notice(giver, holder, what, langs, deps.region.ralo, now)
     recipients: list[tuple[str | None, str | None]] = []
     for als in (giver, holder):
-        recipients += [(e, s) for e, role, s in people.get(als, []) if role == "representative"]
-    recipients += [
-        (e, s) for group in people.values() for e, role, s in group if role in SECRETARIAT
-    ]
+        recipients += roster_store.representatives(people, als)
+    recipients += roster_store.secretariat(people)
     async with transaction(conn):
         return await queue_for(
             conn, deps.settings, f"proxy:{what}:{giver}:{iso(now)}", recipients, payload, now

@@ -48,11 +48,9 @@ async def run_reminders(
     for meeting in await meeting_store.since(conn, recent):
         start = datetime.fromisoformat(meeting["start_at"])
         prefix = f"reminder:{meeting['meeting_id']}:{meeting['start_at']}:"
+        keys = await outbox_store.keys_with_prefix(conn, prefix)  # one query per meeting
         recorded = {
-            o
-            for o in offsets
-            for key in await outbox_store.keys_with_prefix(conn, prefix)
-            if key.startswith(prefix + offset_label(o) + ":")
+            o for o in offsets for key in keys if key.startswith(prefix + offset_label(o) + ":")
         }
         for decision in plan(start, offsets, recorded, now):
             key = prefix + offset_label(decision.offset)

@@ -22,8 +22,6 @@ from bot.store import roster as roster_store
 from bot.store import status as status_store
 from bot.store.transaction import transaction
 
-SECRETARIAT = ("chair", "secretary", "staff")
-
 
 @dataclass(frozen=True)
 class AlsStatus:
@@ -140,11 +138,7 @@ async def _notify(
 ) -> int:
     als, status = item.als, item.status
     langs = notices.languages_for(als.language, region.announcement_languages)
-    reps = [
-        (email, slack)
-        for email, role, slack in people.get(als.als_id, [])
-        if role == "representative"
-    ]
+    reps = roster_store.representatives(people, als.als_id)
     queued = 0
     if changed:
         payload = notices.status_notice(als, status, langs, region.ralo)
@@ -166,12 +160,7 @@ async def _digest(
     people: dict[str | None, list[tuple[str, str, str | None]]],
     now: datetime,
 ) -> int:
-    secretariat = [
-        (email, slack)
-        for group in people.values()
-        for email, role, slack in group
-        if role in SECRETARIAT
-    ]
+    secretariat = roster_store.secretariat(people)
     day = iso(now)[:10]
     payload = notices.digest(
         [(c.als, c.status) for c in changed], list(region.announcement_languages), region.ralo, day

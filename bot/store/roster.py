@@ -9,7 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.identity import normalise_name
-from bot.domain.roster import AlsRecord, KnownRoster, PersonRecord
+from bot.domain.roster import SECRETARIAT, AlsRecord, KnownRoster, PersonRecord
 
 
 @dataclass(frozen=True)
@@ -231,3 +231,15 @@ async def member_by_address(conn: aiosqlite.Connection, address: str) -> Member 
     ) as cur:
         row = await cur.fetchone()
     return await member_by(conn, "email", row[0]) if row else None
+
+
+def representatives(
+    people: dict[str | None, list[Contact]], als_id: str | None
+) -> list[tuple[str, str | None]]:
+    """(e-mail, Slack id) of an ALS's representatives: only they act and are told for it."""
+    return [(e, s) for e, role, s in people.get(als_id, []) if role == "representative"]
+
+
+def secretariat(people: dict[str | None, list[Contact]]) -> list[tuple[str, str | None]]:
+    """(e-mail, Slack id) of the Secretariat: chair, secretary and staff."""
+    return [(e, s) for group in people.values() for e, role, s in group if role in SECRETARIAT]

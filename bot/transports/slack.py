@@ -23,9 +23,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import parse
+from bot.domain.roster import SECRETARIAT
 from bot.i18n import t
 from bot.services import announcements
-from bot.services.status import SECRETARIAT
 from bot.store import roster as roster_store
 from handlers import commands
 
