@@ -75,21 +75,18 @@ async def open_period(
 
 
 async def _facts(
-    conn: aiosqlite.Connection, region: Region, member: Member, now: datetime
+    conn: aiosqlite.Connection, member: Member, eligible: dict[str, bool]
 ) -> rules.PersonFacts:
+    """`eligible`: ALS id -> eligible for office, from one status computation for both people."""
     als = await roster_store.get_als(conn, member.als_id) if member.als_id else None
-    eligible = False
-    if als is not None:
-        mine = [
-            i
-            for i in await status_service.statuses(conn, region, now)
-            if i.als.als_id == als.als_id
-        ]
-        eligible = bool(mine) and mine[0].status.eligible_for_office
     stored = await roster_store.get_person(conn, member.email)
     nationality = stored.record.nationality if stored else None
     return rules.PersonFacts(
-        member.role, member.als_id, als.subregion if als else None, nationality, eligible
+        member.role,
+        member.als_id,
+        als.subregion if als else None,
+        nationality,
+        bool(als and eligible.get(als.als_id, False)),
     )
 
 
@@ -109,9 +106,13 @@ async def nominate(
         period is not None
         and await store.live_in_subregion(conn, period["period_id"], seat.rotation_subregion) > 0
     )
+    eligible = {
+        i.als.als_id: i.status.eligible_for_office
+        for i in await status_service.statuses(conn, region, now)
+    }
     reasons = rules.check_nomination(
-        await _facts(conn, region, nominator, now),
-        await _facts(conn, region, candidate, now),
+        await _facts(conn, nominator, eligible),
+        await _facts(conn, candidate, eligible),
         seat,
         period is not None,
         has,
