@@ -124,9 +124,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     imp = roster_sub.add_parser("import", help=t("cli.help.roster_import", lang))
     imp.add_argument("file", type=Path, help=t("cli.help.roster_file", lang))
     imp.set_defaults(command=cmd_roster_import)
-    exp = roster_sub.add_parser("export", help=t("cli.help.roster_export", lang))
-    _format_option(exp, lang)
-    exp.set_defaults(command=cmd_roster_export)
+    _listing_parser(roster_sub, "export", "roster_export", cmd_roster_export, lang)
 
     meetings = sub.add_parser("meetings", help=t("cli.help.meetings", lang))
     meetings_sub = meetings.add_subparsers(required=True, metavar="ACTION")
@@ -139,39 +137,27 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     add.add_argument("--zoom-id", metavar="ID", help=t("cli.help.zoom_id", lang))
     add.add_argument("--title", metavar="T", help=t("cli.help.title", lang))
     add.set_defaults(command=cmd_meetings_add)
-    mlist = meetings_sub.add_parser("list", help=t("cli.help.meetings_list", lang))
-    _format_option(mlist, lang)
-    mlist.set_defaults(command=cmd_meetings_list)
+    _listing_parser(meetings_sub, "list", "meetings_list", cmd_meetings_list, lang)
 
-    status = sub.add_parser("status", help=t("cli.help.status", lang))
+    status = _listing_parser(sub, "status", "status", cmd_status, lang)
     status.add_argument("--as-of", metavar="DATE", help=t("cli.help.as_of", lang))
     status.add_argument("--record", action="store_true", help=t("cli.help.record", lang))
-    _format_option(status, lang)
-    status.set_defaults(command=cmd_status)
 
     election = sub.add_parser("election", help=t("cli.help.election", lang))
     election_sub = election.add_subparsers(required=True, metavar="ACTION")
-    eroll = election_sub.add_parser("roll", help=t("cli.help.election_roll", lang))
+    eroll = _listing_parser(election_sub, "roll", "election_roll", cmd_election_roll, lang)
     eroll.add_argument("--as-of", metavar="DATE", help=t("cli.help.as_of", lang))
-    _format_option(eroll, lang)
-    eroll.set_defaults(command=cmd_election_roll)
-    etally = election_sub.add_parser("tally", help=t("cli.help.election_tally", lang))
+    etally = _listing_parser(election_sub, "tally", "election_tally", cmd_election_tally, lang)
     etally.add_argument("ballots", type=Path, help=t("cli.help.ballots", lang))
     etally.add_argument("--as-of", metavar="DATE", help=t("cli.help.vote_at", lang))
     etally.add_argument("--candidates", metavar="A,B", help=t("cli.help.candidates", lang))
     etally.add_argument("--second-ballot", action="store_true", help=t("cli.help.second", lang))
     etally.add_argument("--seed", metavar="S", help=t("cli.help.seed", lang))
     etally.add_argument("--publish", metavar="TITLE", help=t("cli.help.publish", lang))
-    _format_option(etally, lang)
-    etally.set_defaults(command=cmd_election_tally)
 
-    noms = sub.add_parser("nominations", help=t("cli.help.nominations", lang))
-    _format_option(noms, lang)
-    noms.set_defaults(command=cmd_nominations)
+    _listing_parser(sub, "nominations", "nominations", cmd_nominations, lang)
 
-    proxies = sub.add_parser("proxies", help=t("cli.help.proxies", lang))
-    _format_option(proxies, lang)
-    proxies.set_defaults(command=cmd_proxies)
+    proxies = _listing_parser(sub, "proxies", "proxies", cmd_proxies, lang)
     proxies_sub = proxies.add_subparsers(metavar="ACTION")
     padd = proxies_sub.add_parser("add", help=t("cli.help.proxies_add", lang))
     padd.add_argument("--from", dest="giver", required=True, metavar="ALS")
@@ -182,19 +168,13 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     prev.add_argument("--from", dest="giver", required=True, metavar="ALS")
     prev.set_defaults(command=cmd_proxies_revoke)
 
-    out = sub.add_parser("outbox", help=t("cli.help.outbox", lang))
-    _format_option(out, lang)
-    out.set_defaults(command=cmd_outbox)
+    _listing_parser(sub, "outbox", "outbox", cmd_outbox, lang)
 
-    part = sub.add_parser("participation", help=t("cli.help.participation", lang))
+    part = _listing_parser(sub, "participation", "participation", cmd_participation, lang)
     part.add_argument("--als", metavar="ID", help=t("cli.help.als_filter", lang))
     part.add_argument("--unmatched", action="store_true", help=t("cli.help.unmatched", lang))
-    _format_option(part, lang)
-    part.set_defaults(command=cmd_participation)
 
-    lists = sub.add_parser("lists", help=t("cli.help.lists", lang))
-    _format_option(lists, lang)
-    lists.set_defaults(command=cmd_lists)
+    _listing_parser(sub, "lists", "lists", cmd_lists, lang)
 
     backfill = sub.add_parser("backfill", help=t("cli.help.backfill", lang))
     backfill_sub = backfill.add_subparsers(required=True, metavar="SOURCE")
@@ -212,6 +192,16 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(required=True, metavar="ACTION")
     verify = audit_sub.add_parser("verify", help=t("cli.help.audit_verify", lang))
     verify.set_defaults(command=cmd_audit_verify)
+    return parser
+
+
+def _listing_parser(
+    parent: Any, name: str, help_key: str, command: Command, lang: str
+) -> argparse.ArgumentParser:
+    """A command that prints a listing: its help, `--format` and what it runs."""
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=t(f"cli.help.{help_key}", lang))
+    _format_option(parser, lang)
+    parser.set_defaults(command=command)
     return parser
 
 
