@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.region import Region
-from bot.services.outbox import queue_for
+from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store.transaction import transaction
@@ -40,7 +40,7 @@ async def announce(
             conn,
             settings,
             key,
-            [(settings.announce_address, settings.announce_channel)],
+            announcement_channels(settings),
             payload,
             now,
         )

@@ -12,7 +12,7 @@ from bot import notices
 from bot.deps import iso
 from bot.region import Region
 from bot.services import status as status_service
-from bot.services.outbox import queue_for
+from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
@@ -54,7 +54,7 @@ async def monthly_digest(
             conn,
             settings,
             f"digest:{start:%Y-%m}",
-            [(settings.announce_address, settings.announce_channel)],
+            announcement_channels(settings),
             payload,
             now,
         )

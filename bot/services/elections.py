@@ -23,7 +23,7 @@ from bot.domain.weights import WeightSheet, weigh
 from bot.errors import BadInput, RuleViolation
 from bot.region import Region
 from bot.services import status as status_service
-from bot.services.outbox import queue_for
+from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import elections as store
@@ -189,7 +189,7 @@ async def publish(
             conn,
             settings,
             key,
-            [(settings.announce_address, settings.announce_channel)],
+            announcement_channels(settings),
             payload,
             now,
         )

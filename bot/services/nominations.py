@@ -16,7 +16,7 @@ from bot.domain.reasons import Reason
 from bot.errors import RuleViolation
 from bot.region import Region
 from bot.services import status as status_service
-from bot.services.outbox import queue_for
+from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import nominations as store
@@ -303,7 +303,7 @@ async def _close(
             conn,
             settings,
             f"nominations-closed:{period['period_id']}",
-            [(settings.announce_address, settings.announce_channel)],
+            announcement_channels(settings),
             payload,
             now,
         )

@@ -78,6 +78,11 @@ async def deliver_due(
     return result
 
 
+def announcement_channels(settings: Settings) -> list[tuple[str | None, str | None]]:
+    """The announcement list and Slack channel, as one recipient for queue_for."""
+    return [(settings.announce_address, settings.announce_channel)]
+
+
 async def queue_for(
     conn: aiosqlite.Connection,
     settings: Settings,

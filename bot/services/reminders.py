@@ -13,7 +13,7 @@ from bot.deps import iso
 from bot.domain.reminders import offset_label, parse_offsets, plan
 from bot.i18n import LANGUAGES, t
 from bot.region import Region
-from bot.services.outbox import queue_for
+from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
@@ -38,7 +38,7 @@ async def run_reminders(
 ) -> ReminderRound:
     """Queue the reminders due now; record the ones too late to send as dropped, with a log line."""
     done = ReminderRound()
-    channels = [(settings.announce_address, settings.announce_channel)]
+    channels = announcement_channels(settings)
     if not (settings.outbound_smtp_host and settings.announce_address) and not (
         settings.slack_bot_token and settings.announce_channel
     ):
