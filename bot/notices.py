@@ -12,7 +12,8 @@ from typing import Any
 
 from bot.domain.roster import AlsRecord
 from bot.domain.status import Status
-from bot.i18n import render, t
+from bot.i18n import format_value, render, t
+from bot.meeting_text import title_of
 
 # What the Secretariat knows already and need not read for every ALS in its digest.
 QUIET = ("status.reason.reading", "status.reason.records_since")
@@ -69,8 +70,6 @@ def warning_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) 
 
 
 def render_dates(status: Status, lang: str) -> str:
-    from bot.i18n import format_value
-
     return str(format_value(list(status.missed_call_dates), lang))
 
 
@@ -155,8 +154,6 @@ def call_report(
     langs: list[str],
 ) -> dict[str, Any]:
     """After a call: the ALSs present by sub-region, how many, and who is one call from inactive."""
-    from bot.meeting_text import title_of
-
     when = meeting["start_at"][:16].replace("T", " ") + " UTC"
     subject = " / ".join(
         t("notices.report.subject", lang, title=title_of(meeting, lang, region.ralo), when=when)

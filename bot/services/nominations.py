@@ -14,6 +14,7 @@ from bot.deps import iso
 from bot.domain import nominations as rules
 from bot.domain.reasons import Reason
 from bot.errors import RuleViolation
+from bot.i18n import t
 from bot.region import Region
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
@@ -144,8 +145,6 @@ async def nominate(
 
 
 def _nominated_payload(region: Region, position: str) -> dict[str, str]:
-    from bot.i18n import t
-
     langs = list(region.announcement_languages)
     text = "\n\n".join(
         t("nominations.you_were_nominated", lang, position=position) for lang in langs
@@ -278,8 +277,6 @@ async def _close(
 ) -> tuple[rules.Outcome, list[str]]:
     """Nomination process 3 (seed 002): one valid candidate is elected by acclamation; for an ALAC
     seat a single-candidate poll is held (seed 004); none: a new call."""
-    from bot.i18n import t
-
     position = str(period["position"])
     seat = seat_of(region, position, int(period["year"]), bool(period["vacancy"]))
     names = await store.valid_candidates(conn, period["period_id"])

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.identity import normalise_name
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -41,8 +43,6 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
 async def fill_name_keys(conn: aiosqlite.Connection) -> None:
     """Version 3 added person.name_key; SQL cannot strip accents, so rows from before get it here.
     Idempotent: only rows still without a key are touched."""
-    from bot.domain.identity import normalise_name
-
     async with conn.execute("SELECT person_id, name FROM person WHERE name_key = ''") as cur:
         missing = [(normalise_name(name), person_id) async for person_id, name in cur]
     if missing:
