@@ -12,6 +12,7 @@ import signal
 import threading
 from collections.abc import Awaitable
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from typing import TypeVar
 
 from aiohttp import web
@@ -116,7 +117,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             _running(deps, "slack_socket_mode", "wss")
 
         senders = _senders(deps)
-        scheduler = Scheduler(deps, senders, tick=settings.scheduler_tick_s)
+        # Receivers are up: the first status refresh waits one tick more for what they take in.
+        tick = settings.scheduler_tick_s
+        scheduler = Scheduler(deps, senders, tick=tick, first_refresh_after=timedelta(seconds=tick))
         task = asyncio.create_task(scheduler.run(stop))
         stack.push_async_callback(_finish, task)
         _running(deps, "scheduler", ", ".join(sorted(senders)) or "-")

@@ -23,6 +23,15 @@ class CallLeave:
     left_at: datetime
 
 
+@dataclass(frozen=True)
+class CallEnded:
+    """Zoom's `meeting.ended`: one occurrence of a (perhaps recurring) meeting number is over."""
+
+    meeting_id: str
+    started_at: datetime  # UTC; finds the registered meeting among those sharing the number
+    ended_at: datetime  # UTC
+
+
 def normalise_meeting_id(value: object) -> str:
     """'852 1848 6288', '852-1848-6288', 85218486288 -> '85218486288'."""
     return "".join(ch for ch in str(value) if ch.isdigit())

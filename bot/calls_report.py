@@ -57,6 +57,7 @@ FORMATS_ISO = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 class Report:
     joins: list[CallJoin] = field(default_factory=list)
     rejected: list[tuple[int, Reason]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line each join was read from
 
 
 def _key(text: str) -> str:
@@ -84,6 +85,7 @@ def parse_report(data: bytes, meeting_id: str, zone: ZoneInfo) -> Report:
             report.rejected.append((offset, join))
         else:
             report.joins.append(join)
+            report.lines.append(offset)
     return report
 
 

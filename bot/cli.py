@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import os
 import sys
@@ -23,13 +24,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import aiosqlite
 
 from bot import __version__, status_view
-from bot.calls import normalise_meeting_id
+from bot.calls import CallJoin, normalise_meeting_id
 from bot.calls_report import parse_report
 from bot.deps import iso, utc_now
+from bot.domain import activity as activity_rules
 from bot.domain import roster as roster_rules
 from bot.domain.reasons import Reason
 from bot.errors import BadInput, BotError, RuleViolation
-from bot.i18n import language_or_default, render, t
+from bot.i18n import format_value, language_or_default, render, t
 from bot.mail.mbox import messages, open_archive
 from bot.output import (
     FORMATS,
@@ -41,14 +43,15 @@ from bot.output import (
     progress_bar,
 )
 from bot.region import Region, RegionError, load_region
+from bot.services import als_activity as activity_service
 from bot.services import audit as audit_service
+from bot.services import calendar as calendar_service
 from bot.services import calls as call_service
 from bot.services import elections as election_service
 from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.services import status as status_service
 from bot.services.backfill import BackfillReport, backfill_archive
-from bot.services.calls import JoinRecorded
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError, open_store
 from bot.store import elections as election_store
@@ -130,7 +133,9 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     meetings_sub = meetings.add_subparsers(required=True, metavar="ACTION")
     add = meetings_sub.add_parser("add", help=t("cli.help.meetings_add", lang))
     add.add_argument("--kind", required=True, choices=meeting_service.KINDS)
-    add.add_argument("--start", required=True, metavar="ISO8601", help=t("cli.help.start", lang))
+    add.add_argument(
+        "--start", required=True, metavar="ISO8601", help=t("meetings.help.start", lang)
+    )
     add.add_argument(
         "--duration", type=int, default=60, metavar="MIN", help=t("cli.help.duration", lang)
     )
@@ -138,10 +143,12 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     add.add_argument("--title", metavar="T", help=t("cli.help.title", lang))
     add.set_defaults(command=cmd_meetings_add)
     _listing_parser(meetings_sub, "list", "meetings_list", cmd_meetings_list, lang)
+    _calendar_parsers(meetings_sub, lang)
 
     status = _listing_parser(sub, "status", "status", cmd_status, lang)
     status.add_argument("--as-of", metavar="DATE", help=t("cli.help.as_of", lang))
     status.add_argument("--record", action="store_true", help=t("cli.help.record", lang))
+    status.add_argument("--history", metavar="ALS", help=t("status.help.history", lang))
 
     election = sub.add_parser("election", help=t("cli.help.election", lang))
     election_sub = election.add_subparsers(required=True, metavar="ACTION")
@@ -173,6 +180,7 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     part = _listing_parser(sub, "participation", "participation", cmd_participation, lang)
     part.add_argument("--als", metavar="ID", help=t("cli.help.als_filter", lang))
     part.add_argument("--unmatched", action="store_true", help=t("cli.help.unmatched", lang))
+    _participation_actions(part, lang)
 
     _listing_parser(sub, "lists", "lists", cmd_lists, lang)
 
@@ -192,7 +200,51 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(required=True, metavar="ACTION")
     verify = audit_sub.add_parser("verify", help=t("cli.help.audit_verify", lang))
     verify.set_defaults(command=cmd_audit_verify)
+    alist = _listing_parser(audit_sub, "list", "audit_list", cmd_audit_list, lang)
+    alist.add_argument("--kind", metavar="K", help=t("audit.help.kind", lang))
+    alist.add_argument("--since", metavar="DATE", help=t("audit.help.since", lang))
     return parser
+
+
+def _calendar_parsers(meetings_sub: Any, lang: str) -> None:
+    """Calendar corrections (issue 13): cancel, move, and the record of who attended."""
+    cancel = meetings_sub.add_parser("cancel", help=t("meetings.help.cancel", lang))
+    cancel.add_argument("meeting_id", type=int, metavar="ID", help=t("meetings.help.id", lang))
+    cancel.set_defaults(command=cmd_meetings_cancel)
+    move = meetings_sub.add_parser("move", help=t("meetings.help.move", lang))
+    move.add_argument("meeting_id", type=int, metavar="ID", help=t("meetings.help.id", lang))
+    move.add_argument(
+        "--start", required=True, metavar="ISO8601", help=t("meetings.help.start", lang)
+    )
+    move.set_defaults(command=cmd_meetings_move)
+    held = meetings_sub.add_parser("held", help=t("meetings.help.held", lang))
+    held.add_argument("meeting_id", type=int, metavar="ID", help=t("meetings.help.id", lang))
+    who = held.add_mutually_exclusive_group(required=True)
+    who.add_argument("--attended", metavar="ALS,...", help=t("meetings.help.attended", lang))
+    who.add_argument(
+        "--from", dest="from_file", type=Path, metavar="FILE", help=t("meetings.help.from", lang)
+    )
+    held.set_defaults(command=cmd_meetings_held)
+
+
+def _participation_actions(part: argparse.ArgumentParser, lang: str) -> None:
+    """`participation add` / `participation remove`: what the bot cannot see (issue 13)."""
+    actions = part.add_subparsers(metavar="ACTION")
+    add = actions.add_parser("add", help=t("participation.help.add", lang))
+    add.add_argument("--als", required=True, metavar="ID", help=t("participation.help.als", lang))
+    add.add_argument(
+        "--kind", required=True, metavar="KIND", help=t("participation.help.kind", lang)
+    )
+    add.add_argument("--on", required=True, metavar="DATE", help=t("participation.help.on", lang))
+    add.add_argument(
+        "--note", required=True, metavar="TEXT", help=t("participation.help.note", lang)
+    )
+    add.set_defaults(command=cmd_participation_add)
+    remove = actions.add_parser("remove", help=t("participation.help.remove", lang))
+    remove.add_argument(
+        "activity_id", type=int, metavar="ID", help=t("participation.help.activity_id", lang)
+    )
+    remove.set_defaults(command=cmd_participation_remove)
 
 
 def _listing_parser(
@@ -300,13 +352,8 @@ def _listing(
 
 def _meeting_args(args: argparse.Namespace, lang: str) -> tuple[datetime, str | None] | None:
     """The start time (with its zone) and the Zoom number, or None after saying what is wrong."""
-    try:
-        start = datetime.fromisoformat(args.start)
-    except ValueError:
-        message(t("meetings.error.bad_start", lang, value=args.start), style="red")
-        return None
-    if start.tzinfo is None:
-        message(t("meetings.error.no_zone", lang, value=args.start), style="red")
+    start = _start_arg(args.start, lang)
+    if start is None:
         return None
     zoom_id = normalise_meeting_id(args.zoom_id) if args.zoom_id else None
     if args.zoom_id and not (zoom_id and 9 <= len(zoom_id) <= 12):
@@ -316,6 +363,36 @@ def _meeting_args(args: argparse.Namespace, lang: str) -> tuple[datetime, str | 
         message(t("meetings.error.bad_duration", lang, value=args.duration), style="red")
         return None
     return start, zoom_id
+
+
+def _start_arg(text: str, lang: str) -> datetime | None:
+    """ISO 8601 with an offset ('2026-12-15T15:00-05:00'), or a local time and an IANA zone
+    ('2026-12-15T15:00 America/Bogota'); None after saying what is wrong."""
+    when, _, zone_name = text.strip().partition(" ")
+    try:
+        start = datetime.fromisoformat(when)
+    except ValueError:
+        message(t("meetings.error.bad_start", lang, value=text), style="red")
+        return None
+    if not zone_name:
+        if start.tzinfo is None:
+            message(t("meetings.error.no_zone", lang, value=text), style="red")
+            return None
+        return start
+    if start.tzinfo is not None:
+        message(t("meetings.error.offset_and_zone", lang, value=text), style="red")
+        return None
+    try:
+        zone = ZoneInfo(zone_name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        message(t("meetings.error.bad_zone", lang, zone=zone_name.strip()), style="red")
+        return None
+    local = start.replace(tzinfo=zone)
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start:
+        # A time the clocks skip when daylight saving time begins does not exist there.
+        message(t("meetings.error.no_such_time", lang, value=when, zone=zone.key), style="red")
+        return None
+    return local
 
 
 def cmd_meetings_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -352,7 +429,7 @@ def cmd_meetings_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_meetings_list(args: argparse.Namespace, settings: Settings) -> int:
     async def go() -> list[dict[str, Any]]:
         async with _store(settings) as (conn, _region):
-            return await meeting_service.list_meetings(conn)
+            return await meeting_service.list_meetings(conn, utc_now())
 
     columns = [
         "meeting_id",
@@ -363,8 +440,117 @@ def cmd_meetings_list(args: argparse.Namespace, settings: Settings) -> int:
         "zoom_id",
         "joins",
         "als_present",
+        "attendance_recorded",
+        "cancelled",
     ]
-    return _listing(args, settings, asyncio.run(go()), columns, "meetings")
+    rows = asyncio.run(go())
+    if args.format == "table":  # "yes" in the reader's language; JSON and CSV keep booleans
+        answer = {True: t("meetings.answer_yes", settings.language), False: ""}
+        rows = [
+            r | {c: answer[bool(r[c])] for c in ("attendance_recorded", "cancelled")} for r in rows
+        ]
+    return _listing(args, settings, rows, columns, "meetings")
+
+
+def cmd_meetings_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+
+    async def go() -> calendar_service.Cancelled:
+        async with _store(settings) as (conn, region):
+            return await calendar_service.cancel_meeting(
+                conn, region, settings, args.meeting_id, utc_now(), _actor()
+            )
+
+    try:
+        done = asyncio.run(go())
+    except BotError as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    facts = _meeting_facts(done.meeting)
+    if done.already:
+        when = calendar_service.when(done.meeting["cancelled_at"])
+        message(t("meetings.cancel.already", lang, cancelled=when, **facts))
+        return OK
+    message(t("meetings.cancel.done", lang, **facts), style="green")
+    message(t("meetings.cancel.outbox", lang, withdrawn=done.withdrawn, notices=done.notices))
+    return OK
+
+
+def cmd_meetings_move(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    start = _start_arg(args.start, lang)
+    if start is None:
+        return USAGE
+
+    async def go() -> calendar_service.Moved:
+        async with _store(settings) as (conn, region):
+            return await calendar_service.move_meeting(
+                conn, region, settings, args.meeting_id, start, utc_now(), _actor()
+            )
+
+    try:
+        done = asyncio.run(go())
+    except BotError as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    facts = _meeting_facts(done.meeting)
+    if done.old_start_at == done.meeting["start_at"]:
+        message(t("meetings.move.unchanged", lang, **facts))
+        return OK
+    old = calendar_service.when(done.old_start_at)
+    message(
+        t("meetings.move.done", lang, old=old, sequence=done.meeting["sequence"], **facts),
+        style="green",
+    )
+    message(t("meetings.move.outbox", lang, withdrawn=done.withdrawn, notices=done.notices))
+    return OK
+
+
+def cmd_meetings_held(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    if args.from_file is None:
+        als_ids = [a.strip() for a in args.attended.split(",") if a.strip()]
+    else:
+        try:
+            als_ids = calendar_service.read_attendance_csv(args.from_file.read_bytes())
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            message(t("cli.error.file", lang, path=str(args.from_file), reason=reason), style="red")
+            return USAGE
+        except BadInput as exc:
+            message(render(exc.reason, lang), style="red")
+            return USAGE
+
+    async def go() -> calendar_service.Held:
+        async with _store(settings) as (conn, _region):
+            return await calendar_service.record_held(
+                conn, args.meeting_id, als_ids, utc_now(), _actor()
+            )
+
+    try:
+        done = asyncio.run(go())
+    except BotError as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    facts = _meeting_facts(done.meeting) | {"count": len(done.present)}
+    present = ", ".join(done.present) or "-"
+    if not done.changed:
+        message(t("meetings.held.unchanged", lang, present=present, **facts))
+    elif not done.first:
+        message(t("meetings.held.added", lang, added=", ".join(done.added), **facts), style="green")
+    elif done.present:
+        message(t("meetings.held.recorded", lang, present=present, **facts), style="green")
+    else:
+        message(t("meetings.held.nobody", lang, **facts), style="green")
+    return OK
+
+
+def _meeting_facts(meeting: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": meeting["meeting_id"],
+        "kind": meeting["kind"],
+        "start": calendar_service.when(meeting["start_at"]),
+    }
 
 
 def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
@@ -385,17 +571,25 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
         return USAGE
     report = parse_report(data, meeting_id, zone)
 
-    async def go() -> list[JoinRecorded]:
+    async def go() -> call_service.ReportImport:
         async with _store(settings) as (conn, _region):
-            return await call_service.record_joins(conn, report.joins, utc_now())
+            return await call_service.import_report(conn, meeting_id, report.joins, utc_now())
 
-    recorded = asyncio.run(go()) if report.joins else []
-    for line, reason in report.rejected:
+    imported = asyncio.run(go()) if report.joins else call_service.ReportImport([], [], [])
+    rejected = list(report.rejected)
+    for index in imported.outside:
+        moment = iso(report.joins[index].joined_at)
+        reason = Reason("zoomreport.outside", {"time": moment, "zoom": meeting_id})
+        rejected.append((report.lines[index], reason))
+    for line, reason in sorted(rejected, key=lambda item: item[0]):
         message(
             t("roster.report.rejected_line", lang, line=line, reasons=render(reason, lang)),
             style="yellow",
         )
-    counts = Counter(r.outcome.value for r in recorded)
+    if imported.refused:
+        message(_report_refusal(imported, report.joins, meeting_id, lang), style="red")
+        return REJECTED
+    counts = Counter(r.outcome.value for r in imported.recorded)
     message(
         t(
             "zoomreport.summary",
@@ -405,9 +599,31 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
             unmatched=counts["unmatched"] + counts["ambiguous"],
             duplicates=counts["duplicate"],
             unreadable=len(report.rejected),
+            outside=len(imported.outside),
         )
     )
-    return REJECTED if report.rejected else OK
+    return REJECTED if rejected else OK
+
+
+def _report_refusal(
+    imported: call_service.ReportImport, joins: list[CallJoin], zoom_id: str, lang: str
+) -> str:
+    """Why no join of a report was stored: the meetings known for its number, or none."""
+    times = sorted(iso(j.joined_at) for j in joins)
+    if not imported.meetings:
+        return t("zoomreport.refused_unregistered", lang, zoom=zoom_id, first=times[0])
+    known = ", ".join(
+        t("zoomreport.meeting_item", lang, id=m.meeting_id, start=m.start_at)
+        for m in imported.meetings
+    )
+    return t(
+        "zoomreport.refused_no_match",
+        lang,
+        zoom=zoom_id,
+        first=times[0],
+        last=times[-1],
+        meetings=known,
+    )
 
 
 def parse_as_of(text: str | None) -> datetime | None:
@@ -425,27 +641,98 @@ def parse_as_of(text: str | None) -> datetime | None:
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.language
+    if args.history:
+        return cmd_status_history(args, settings)
     as_of = parse_as_of(args.as_of)
     if as_of is None:
         message(t("status.bad_date", lang, value=args.as_of), style="red")
         return USAGE
+    now = utc_now()
+    if args.record and as_of > now:
+        # A record is history: it cannot be written for a day whose facts are not in yet.
+        message(t("status.future_record", lang, value=args.as_of), style="red")
+        return USAGE
 
-    async def go() -> tuple[list[status_service.AlsStatus], Region]:
+    async def go() -> tuple[list[status_service.AlsStatus], Region, datetime | None]:
         async with _store(settings) as (conn, region):
             if args.record:
                 await status_service.refresh(conn, region, settings, as_of, _actor())
-            return await status_service.statuses(conn, region, as_of), region
+            items = await status_service.statuses(conn, region, as_of)
+            return items, region, await status_service.records_start(conn, region)
 
-    items, region = asyncio.run(go())
+    items, region, start = asyncio.run(go())
     rows = [status_view.status_row(i, region, lang) for i in items]
     if args.format == "json":
         print_json(rows)
     elif args.format == "csv":
         print_csv(
-            [r | {"reasons": " | ".join(r["reasons"])} for r in rows], list(rows[0]) if rows else []
+            [
+                r
+                | {
+                    "reasons": " | ".join(r["reasons"]),
+                    "unrecorded_calls": " ".join(r["unrecorded_calls"]),
+                }
+                for r in rows
+            ],
+            list(rows[0]) if rows else [],
         )
     else:
         _status_tables(items, region, lang, as_of)
+    _what_it_rests_on(items, start, as_of, lang)
+    return OK
+
+
+def _what_it_rests_on(
+    items: list[status_service.AlsStatus], start: datetime | None, as_of: datetime, lang: str
+) -> None:
+    """Said once, on stderr: the data the statuses rest on (issue 13)."""
+    if start is None:
+        message(t("status.no_records", lang), style="yellow")
+    elif as_of < start:
+        message(
+            t(
+                "status.rests_on",
+                lang,
+                date=format_value(start.date(), lang),
+                as_of=format_value(as_of.date(), lang),
+            ),
+            style="yellow",
+        )
+    missing = status_view.unrecorded_calls(items)
+    if missing:
+        message(t("status.unrecorded_summary", lang, count=missing), style="yellow")
+
+
+def cmd_status_history(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+
+    async def go() -> list[dict[str, Any]] | None:
+        async with _store(settings) as (conn, _region):
+            return await status_service.history_rows(conn, args.history)
+
+    found = asyncio.run(go())
+    if found is None:
+        message(t("status.history.unknown", lang, als=args.history), style="red")
+        return REJECTED
+    rows = [r | {"reasons": [render(x, lang) for x in r["reasons"]]} for r in found]
+    if args.format == "json":
+        print_json(rows)
+        return OK
+    shown = [
+        r
+        | {
+            "kind": t(f"status.history.kind.{r['kind']}", lang),
+            "state": status_view.state_word(r["state"], lang),
+            "reasons": "\n".join(r["reasons"]),
+        }
+        for r in rows
+    ]
+    columns = ["recorded_at", "kind", "state", "effective_on", "reasons"]
+    if args.format == "csv":
+        print_csv([r | {"reasons": r["reasons"].replace("\n", " | ")} for r in shown], columns)
+        return OK
+    headers = [t(f"status.history.column.{c}", lang) for c in columns]
+    print_table(shown, columns, headers, t("status.history.title", lang, als=args.history))
     return OK
 
 
@@ -725,8 +1012,58 @@ def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:
     if args.unmatched:
         columns = ["address", "name", "kind", "source", "occurred_at"]
         return _listing(args, settings, rows, columns, "participation.unmatched")
-    columns = ["als_id", "person", "kind", "source", "occurred_at"]
+    columns = ["als_id", "person", "kind", "source", "occurred_at", "activity_id", "note"]
     return _listing(args, settings, rows, columns, "participation.log")
+
+
+def cmd_participation_add(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    now = utc_now()
+    region = load_region(settings.region_file)
+    kinds = region.participation_kinds
+    checked = activity_rules.check_activity(args.kind, args.on, args.note, kinds, now.date())
+    if isinstance(checked, list):
+        for reason in checked:
+            message(render(reason, lang), style="red")
+        return USAGE
+    als_id = args.als.strip()
+
+    async def go() -> activity_service.Added:
+        async with _store(settings) as (conn, _region):
+            return await activity_service.add(conn, als_id, checked, now, _actor())
+
+    try:
+        added = asyncio.run(go())
+    except RuleViolation as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    what = {"id": added.activity_id, "als": als_id, "date": checked.on}
+    what["kind"] = kinds[checked.kind].name(lang)
+    key = "participation.added" if added.new else "participation.already"
+    message(render(Reason(key, what), lang), style="green" if added.new else "yellow")
+    print(added.activity_id)  # the id alone on stdout, for scripts
+    return OK
+
+
+def cmd_participation_remove(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+
+    async def go() -> tuple[dict[str, Any], Region]:
+        async with _store(settings) as (conn, region):
+            row = await activity_service.remove(conn, args.activity_id, utc_now(), _actor())
+            return row, region
+
+    try:
+        row, region = asyncio.run(go())
+    except RuleViolation as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    known = region.participation_kinds.get(row["kind"])
+    kind = known.name(lang) if known else row["kind"]
+    on = datetime.fromisoformat(row["occurred_at"])
+    what = {"id": args.activity_id, "als": row["als_id"], "kind": kind, "date": on}
+    message(render(Reason("participation.removed", what), lang), style="green")
+    return OK
 
 
 def cmd_lists(args: argparse.Namespace, settings: Settings) -> int:
@@ -801,6 +1138,28 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
         return REJECTED
 
     return asyncio.run(go())
+
+
+def cmd_audit_list(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+    since = None
+    if args.since:
+        since = parse_as_of(args.since)
+        if since is None:
+            message(t("status.bad_date", lang, value=args.since), style="red")
+            return USAGE
+        if len(args.since) == 10:
+            since = since.replace(hour=0, minute=0, second=0)
+
+    async def go() -> list[dict[str, Any]]:
+        async with _store(settings) as (conn, _region):
+            return await audit_service.listing(conn, args.kind, since)
+
+    rows = asyncio.run(go())
+    if args.format != "json":
+        rows = [r | {"data": json.dumps(r["data"], ensure_ascii=False)} for r in rows]
+    columns = ["seq", "at", "actor", "action", "subject", "data"]
+    return _listing(args, settings, rows, columns, "audit.listing")
 
 
 def _actor() -> str:

@@ -58,53 +58,120 @@ def reminder(
 ) -> dict[str, Any]:
     """Subject, text, Slack blocks and the .ics for one reminder of one meeting."""
     start = datetime.fromisoformat(meeting["start_at"])
-    link = zoom_link(meeting["zoom_id"])
     parts = []
     for lang in langs:
-        times = " · ".join(local_times(start, region, lang))
         when = offset_label if offset_label in ("7d", "1d", "1h") else "other"
         lines = [
             t(f"reminders.when.{when}", lang, title=title_of(meeting, lang, region.ralo)),
             t("reminders.at", lang, date=format_value(start.date(), lang), utc=f"{start:%H:%M}"),
-            t("reminders.local", lang, times=times),
+            *_where(meeting, region, lang, start),
         ]
-        if link:
-            lines.append(t("reminders.join", lang, link=link))
         parts.append("\n".join(lines))
     subject = " / ".join(_subject(meeting, region, lang, start) for lang in langs[:2])
-    text = "\n\n".join(parts)
+    return _payload("reminder", subject, parts, ics(meeting, region, langs, from_address, now))
+
+
+def cancellation(
+    meeting: dict[str, Any], region: Region, langs: list[str], from_address: str, now: datetime
+) -> dict[str, Any]:
+    """The notice that a meeting is cancelled, with an .ics that removes it from calendars."""
+    start = datetime.fromisoformat(meeting["start_at"])
+    parts = []
+    for lang in langs:
+        title = title_of(meeting, lang, region.ralo)
+        date, utc = format_value(start.date(), lang), f"{start:%H:%M}"
+        lines = [
+            t("reminders.cancelled", lang, title=title, date=date, utc=utc),
+            t("reminders.cancelled_rule", lang),
+        ]
+        parts.append("\n".join(lines))
+    subject = " / ".join(
+        t("reminders.subject_cancelled", lang, subject=_subject(meeting, region, lang, start))
+        for lang in langs[:2]
+    )
+    attachment = ics(meeting, region, langs, from_address, now, cancelled=True)
+    return _payload("meeting_cancelled", subject, parts, attachment)
+
+
+def change(
+    meeting: dict[str, Any],
+    old_start_at: str,
+    region: Region,
+    langs: list[str],
+    from_address: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """The notice that a meeting has a new time, with an .ics that updates the same event."""
+    start, old = datetime.fromisoformat(meeting["start_at"]), datetime.fromisoformat(old_start_at)
+    parts = []
+    for lang in langs:
+        moved = t(
+            "reminders.moved",
+            lang,
+            title=title_of(meeting, lang, region.ralo),
+            date=format_value(start.date(), lang),
+            utc=f"{start:%H:%M}",
+            old_date=format_value(old.date(), lang),
+            old_utc=f"{old:%H:%M}",
+        )
+        parts.append("\n".join([moved, *_where(meeting, region, lang, start)]))
+    subject = " / ".join(
+        t("reminders.subject_moved", lang, subject=_subject(meeting, region, lang, start))
+        for lang in langs[:2]
+    )
+    return _payload("meeting_moved", subject, parts, ics(meeting, region, langs, from_address, now))
+
+
+def _where(meeting: dict[str, Any], region: Region, lang: str, start: datetime) -> list[str]:
+    """The local times and the Zoom link, as lines."""
+    lines = [t("reminders.local", lang, times=" · ".join(local_times(start, region, lang)))]
+    link = zoom_link(meeting["zoom_id"])
+    if link:
+        lines.append(t("reminders.join", lang, link=link))
+    return lines
+
+
+def _payload(kind: str, subject: str, parts: list[str], calendar: str) -> dict[str, Any]:
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": subject[:150]}}]
     blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in parts]
     return {
-        "kind": "reminder",
+        "kind": kind,
         "subject": subject,
-        "text": text,
+        "text": "\n\n".join(parts),
         "blocks": blocks,
         "attachments": [
             {
                 "filename": "meeting.ics",
                 "maintype": "text",
                 "subtype": "calendar",
-                "data": ics(meeting, region, langs, from_address, now),
+                "data": calendar,
             }
         ],
     }
 
 
 def ics(
-    meeting: dict[str, Any], region: Region, langs: list[str], from_address: str, now: datetime
+    meeting: dict[str, Any],
+    region: Region,
+    langs: list[str],
+    from_address: str,
+    now: datetime,
+    cancelled: bool = False,
 ) -> str:
-    """One VEVENT with a UID stable per meeting, so a changed time updates the same event."""
+    """One VEVENT with a UID stable per meeting, so a changed time updates the same event and a
+    cancellation removes it; SEQUENCE is the meeting's version (RFC 5545: later supersedes)."""
     start = datetime.fromisoformat(meeting["start_at"])
     domain = from_address.rpartition("@")[2] or "localhost"
     cal = Calendar()
     cal.add("prodid", "-//lacralo-bot//EN")
     cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
+    cal.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
     event.add("uid", f"meeting-{meeting['meeting_id']}@{domain}")
     event.add("dtstamp", now)
-    event.add("sequence", int(now.timestamp()) // 60)  # later versions supersede earlier ones
+    event.add("sequence", int(meeting.get("sequence") or 0))
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=int(meeting["duration_min"])))
     event.add(

@@ -7,11 +7,13 @@ the other in a single message, each with the reasons and how to recover.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from bot.domain.reasons import Reason
 from bot.domain.roster import AlsRecord
 from bot.domain.status import Status
+from bot.domain.status_history import Told
 from bot.i18n import format_value, render, t
 from bot.meeting_text import title_of
 
@@ -23,8 +25,11 @@ def languages_for(als_language: str, announcement: tuple[str, ...]) -> list[str]
     return list(dict.fromkeys([als_language, *announcement]))
 
 
-def status_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) -> dict[str, Any]:
-    """Subject and text of the notice to an ALS's representatives."""
+def status_notice(
+    als: AlsRecord, status: Status, langs: list[str], ralo: str, was: Told | None = None
+) -> dict[str, Any]:
+    """Subject and text of the notice to an ALS's representatives; `was`: what it was told
+    earlier and no longer holds (a correction, issue 13)."""
     subject = " / ".join(
         t(
             "notices.status.subject",
@@ -37,18 +42,32 @@ def status_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) -
     )
     parts = []
     for lang in langs:
-        lines = [
+        lines = []
+        if was is not None:
+            lines += [_correction(als, was, lang), ""]
+        lines.append(
             t(
                 "notices.status.opening",
                 lang,
                 als=als.name,
                 state=t(f"status.state.{status.state.value}", lang),
             )
-        ]
+        )
         lines += [f"- {render(r, lang)}" for r in status.reasons]
         lines += ["", t("notices.status.closing", lang, ralo=ralo)]
         parts.append("\n".join(lines))
     return {"kind": "status", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def _correction(als: AlsRecord, was: Told, lang: str) -> str:
+    since = date.fromisoformat(was.since) if was.since else None
+    return t(
+        "notices.status.correction",
+        lang,
+        als=als.name,
+        state=t(f"status.state.{was.state}", lang),
+        since=format_value(since, lang) if since else "-",
+    )
 
 
 def warning_notice(als: AlsRecord, status: Status, langs: list[str], ralo: str) -> dict[str, Any]:
@@ -74,24 +93,37 @@ def render_dates(status: Status, lang: str) -> str:
 
 
 def digest(
-    changes: list[tuple[AlsRecord, Status]], langs: list[str], ralo: str, day: str
+    changes: list[tuple[AlsRecord, Status]],
+    past: list[tuple[AlsRecord, list[Reason]]],
+    corrections: list[tuple[AlsRecord, Reason]],
+    langs: list[str],
+    ralo: str,
+    day: str,
 ) -> dict[str, Any]:
-    """The Secretariat's summary of one status run's changes."""
+    """The Secretariat's summary of one status run: today's changes, past changes found on the
+    record (told to no ALS), and corrections of earlier judgements (issue 13)."""
+    count = len(changes) + len(past) + len(corrections)
     subject = " / ".join(
-        t("notices.digest.subject", lang, ralo=ralo, count=len(changes), day=day)
-        for lang in langs[:2]
+        t("notices.digest.subject", lang, ralo=ralo, count=count, day=day) for lang in langs[:2]
     )
     parts = []
     for lang in langs:
-        lines = [t("notices.digest.opening", lang, count=len(changes), day=day)]
+        lines = [t("notices.digest.opening", lang, count=count, day=day)]
         for als, status in changes:
-            lines.append(
-                f"- {als.name} ({als.als_id}, {als.country}): "
-                f"{t(f'status.state.{status.state.value}', lang)}"
-            )
+            lines.append(f"- {_als(als)}: {t(f'status.state.{status.state.value}', lang)}")
             lines += [f"    {render(r, lang)}" for r in status.reasons if r.key not in QUIET]
+        if past:
+            lines += ["", t("notices.digest.past", lang)]
+            lines += [f"- {_als(als)}: {format_value(spells, lang)}" for als, spells in past]
+        if corrections:
+            lines += ["", t("notices.digest.corrections", lang)]
+            lines += [f"- {_als(als)}: {render(reason, lang)}" for als, reason in corrections]
         parts.append("\n".join(lines))
     return {"kind": "digest", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
+
+
+def _als(als: AlsRecord) -> str:
+    return f"{als.name} ({als.als_id}, {als.country})"
 
 
 def election_result(

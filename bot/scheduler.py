@@ -1,4 +1,4 @@
-"""Work on a clock: deliver the outbox often, refresh statuses daily (and at start).
+"""Work on a clock: deliver the outbox often, refresh statuses daily (the first a tick after start).
 
 The clock is injectable (deps.clock) and each step is a plain coroutine, so tests run a tick at a
 chosen moment instead of waiting.
@@ -29,18 +29,31 @@ class Scheduler:
         senders: Mapping[str, outbox_service.Sender],
         tick: float = 30.0,
         refresh_every: timedelta = timedelta(hours=24),
+        first_refresh_after: timedelta = timedelta(0),
     ) -> None:
         self.deps = deps
         self.senders = senders
         self.tick_seconds = tick
         self.refresh_every = refresh_every
+        self.first_refresh_after = first_refresh_after
+        self.started: datetime | None = None
         self.last_refresh: datetime | None = None
+
+    def refresh_due(self, now: datetime) -> bool:
+        """Daily; the first one only `first_refresh_after` the first tick, once the receivers have
+        taken in what was waiting for them (Zoom and mail retries), so no status is judged on a
+        record that is still arriving (issue 13)."""
+        if self.started is None:
+            self.started = now
+        if self.last_refresh is None:
+            return now - self.started >= self.first_refresh_after
+        return now - self.last_refresh >= self.refresh_every
 
     async def tick(self) -> None:
         """One round: the daily status refresh when due, reminders, reports and digests, then the
         outbox."""
         now = self.deps.clock()
-        if self.last_refresh is None or now - self.last_refresh >= self.refresh_every:
+        if self.refresh_due(now):
             report = await status_service.refresh(
                 self.deps.store, self.deps.region, self.deps.settings, now, "scheduler"
             )

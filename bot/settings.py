@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     scheduler_tick_s: float = Field(
         30.0, gt=0, le=3600, validation_alias=_env("LACRALO_SCHEDULER_TICK_S")
     )
+    notice_window_days: int = Field(
+        7, ge=0, le=366, validation_alias=_env("LACRALO_NOTICE_WINDOW_DAYS")
+    )
     confirm_hours: int = Field(48, ge=1, le=720, validation_alias=_env("LACRALO_CONFIRM_HOURS"))
     reminder_offsets: str = Field("7d,1d,1h", validation_alias=_env("LACRALO_REMINDER_OFFSETS"))
     reminder_languages: str = Field("en,es", validation_alias=_env("LACRALO_REMINDER_LANGUAGES"))

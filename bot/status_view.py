@@ -40,7 +40,13 @@ def status_row(item: AlsStatus, region: Region, lang: str) -> dict[str, Any]:
         "can_vote": status.can_vote,
         "counts_for_quorum": status.counts_for_quorum,
         "eligible_for_office": status.eligible_for_office,
+        "unrecorded_calls": [d.isoformat() for d in status.unrecorded_calls],
     }
+
+
+def unrecorded_calls(items: list[AlsStatus]) -> int:
+    """How many past monthly calls (cancelled ones aside) have no attendance evidence at all."""
+    return sum(1 for c in items[0].facts.calls if not c.recorded) if items else 0
 
 
 def counts(items: list[AlsStatus]) -> dict[str, int]:

@@ -16,8 +16,10 @@ SHOWN = 5
 
 async def handle(deps: Deps, event: CommandEvent) -> str:
     lang = event.lang(deps.settings.language)
-    now = iso(deps.clock())
-    upcoming = [m for m in await meeting_service.list_meetings(deps.store) if m["start_at"] >= now]
+    moment = deps.clock()
+    now = iso(moment)
+    meetings = await meeting_service.list_meetings(deps.store, moment)
+    upcoming = [m for m in meetings if m["start_at"] >= now and not m["cancelled"]]
     if not upcoming:
         return t("commands.meetings.none", lang)
     zone = await _zone(deps, event)

@@ -71,7 +71,8 @@ async def test_statuses_follow_attendance(store: aiosqlite.Connection, region: R
 async def test_a_join_outside_the_meeting_window_does_not_count(
     store: aiosqlite.Connection, region: Region
 ) -> None:
-    await setup(store, region, {"ALS-AR-01": list(range(1, 9))})
+    # Jamaica attended every call, so each call's attendance is known (issue 13).
+    await setup(store, region, {"ALS-AR-01": list(range(1, 9)), "ALS-JM-01": list(range(1, 12))})
     late = CallJoin(
         ZOOM, "x", "maria.perez@example.org", CALLS[8] + timedelta(hours=5)
     )  # Sep, hours after
@@ -140,10 +141,21 @@ async def test_status_cli_and_public_page(tmp_path: Path) -> None:
             "--zoom-id",
             ZOOM,
         )
+    # Registered calls with no attendance evidence are missed by nobody (issue 13).
+    unknown = run_cli(tmp_path, "status", "--as-of", "2026-11-20", "--format", "json")
+    ar = next(r for r in json.loads(unknown.stdout) if r["als_id"] == "ALS-AR-01")
+    assert ar["state"] == "active" and ar["missed_consecutive_calls"] == 0
+    assert ar["unrecorded_calls"] == ["2026-09-15", "2026-10-15", "2026-11-15"]
+    assert "3 past monthly calls have no attendance recorded" in unknown.stderr
+    # The Secretariat records who attended each call: now the calls count.
+    for meeting_id in ("1", "2", "3"):
+        held = run_cli(tmp_path, "meetings", "held", meeting_id, "--attended", "ALS-JM-01")
+        assert held.returncode == 0, held.stderr
     rows = json.loads(
         run_cli(tmp_path, "status", "--as-of", "2026-11-20", "--format", "json").stdout
     )
     ar = next(r for r in rows if r["als_id"] == "ALS-AR-01")
+    assert ar["unrecorded_calls"] == []
     assert set(ar) >= {
         "als_id",
         "als_name",

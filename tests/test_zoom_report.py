@@ -58,19 +58,33 @@ def test_not_a_report() -> None:
     assert not report.joins and report.rejected[0][1].key == "zoomreport.no_header"
 
 
+NOVEMBER = (
+    "meetings",
+    "add",
+    "--kind",
+    "monthly",
+    "--start",
+    "2026-11-17T12:00:00-03:00",
+    "--duration",
+    "90",
+    "--zoom-id",
+    "852-1848-6288",
+    "--title",
+    "LACRALO Monthly",
+)
+
+
+def _report_args(path: Path, zone: str = "America/Argentina/Buenos_Aires") -> tuple[str, ...]:
+    return ("backfill", "zoom-report", str(path), "--zoom-id", "852 1848 6288", "--tz", zone)
+
+
 def test_backfill_zoom_report_is_idempotent(tmp_path: Path) -> None:
     run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER))
+    added = run_cli(tmp_path, *NOVEMBER)
+    assert added.returncode == 0 and "Meeting 1 added" in added.stderr
     path = tmp_path / "participants_85218486288.csv"
     path.write_bytes(b"\xef\xbb\xbf" + SPANISH.encode("utf-8"))
-    args = (
-        "backfill",
-        "zoom-report",
-        str(path),
-        "--zoom-id",
-        "852 1848 6288",
-        "--tz",
-        "America/Argentina/Buenos_Aires",
-    )
+    args = _report_args(path)
     first = run_cli(tmp_path, *args)
     assert first.returncode == 1  # one unreadable row, named
     assert "Line 9 rejected: join time ayer cannot be read" in first.stderr
@@ -78,22 +92,6 @@ def test_backfill_zoom_report_is_idempotent(tmp_path: Path) -> None:
     again = run_cli(tmp_path, *args)
     assert "0 matched, 0 unmatched, 4 duplicates" in again.stderr
 
-    added = run_cli(
-        tmp_path,
-        "meetings",
-        "add",
-        "--kind",
-        "monthly",
-        "--start",
-        "2026-11-17T12:00:00-03:00",
-        "--duration",
-        "90",
-        "--zoom-id",
-        "852-1848-6288",
-        "--title",
-        "LACRALO Monthly",
-    )
-    assert added.returncode == 0 and "Meeting 1 added" in added.stderr
     [meeting] = json.loads(run_cli(tmp_path, "meetings", "list", "--format", "json").stdout)
     assert meeting["start_at"] == "2026-11-17T15:00:00+00:00"
     assert (meeting["joins"], meeting["als_present"]) == (4, 2)

@@ -17,6 +17,11 @@ class Reason:
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Reason:
+        """The inverse of `as_dict`: stored reasons rendered again in any language."""
+        return cls(str(data["key"]), {k: _revive(v) for k, v in data.get("params", {}).items()})
+
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: dates as ISO strings, nested Reasons as dicts."""
         return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
@@ -29,4 +34,18 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    return value
+
+
+def _revive(value: Any) -> Any:
+    """Nested reasons and ISO dates back from their plain forms."""
+    if isinstance(value, dict) and "key" in value:
+        return Reason.from_dict(value)
+    if isinstance(value, list):
+        return [_revive(v) for v in value]
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
     return value

@@ -109,10 +109,13 @@ class StatusPolicy:
 
 @dataclass(frozen=True)
 class Call:
-    """A monthly LACRALO call, and whether any of the ALS's people joined it."""
+    """A monthly LACRALO call, whether any of the ALS's people joined it, and whether its
+    attendance is known at all. An unrecorded call (no join, no end, no Secretariat record) is
+    neither attended nor missed: it neither breaks nor extends a run of misses (issue 13)."""
 
     start: datetime
     attended: bool
+    recorded: bool = True
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,6 @@ class AlsFacts:
     accredited_on: date | None
     calls: tuple[Call, ...] = ()
     participation: tuple[datetime, ...] = ()  # every kind, calls included
-    recorded_inactive_years: frozenset[int] = frozenset()  # from the status history
     # Where the participation record starts (the bot's first data, or a back-filled archive):
     # before it, absence of records is not absence of participation, so nothing is judged.
     records_since: datetime | None = None
@@ -139,6 +141,10 @@ class Status:
     early_warning: bool
     inactive_years: frozenset[int]
     reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    # Monthly calls since the evaluation started with no attendance evidence (not counted).
+    unrecorded_calls: tuple[date, ...] = ()
+    # The judgement of the past: every inactive spell since the evaluation started (end None: open).
+    spells: tuple[tuple[datetime, datetime | None], ...] = ()
 
 
 def add_years(moment: datetime, years: int) -> datetime:
@@ -164,6 +170,7 @@ class _Sweep:
     next_part: int = 0
     run: list[date] = field(default_factory=list)  # dates of the calls missed in a row
     last_part: datetime | None = None
+    unrecorded: list[date] = field(default_factory=list)  # calls with no attendance evidence
 
     def advance(self, moment: datetime) -> None:
         while self.next_call < len(self.calls) and self.calls[self.next_call].start <= moment:
@@ -171,7 +178,12 @@ class _Sweep:
             self.next_call += 1
             if call.start < self.eval_start:
                 continue  # the grace year: "the evaluation [...] does not start before its end"
-            self.run = [] if call.attended else [*self.run, call.start.date()]
+            if call.attended:
+                self.run = []  # a join is evidence enough, whatever else is known of the call
+            elif not call.recorded:
+                self.unrecorded.append(call.start.date())  # unknown: neither breaks nor extends
+            else:
+                self.run = [*self.run, call.start.date()]
         while self.next_part < len(self.parts) and self.parts[self.next_part] <= moment:
             self.last_part = self.parts[self.next_part]
             self.next_part += 1
@@ -231,57 +243,66 @@ def evaluate(facts: AlsFacts, as_of: datetime, policy: StatusPolicy) -> Status:
     parts = sorted(p for p in facts.participation if p <= as_of)
     last_part = parts[-1] if parts else None
     if facts.accredited_on is None or start_of(facts.accredited_on) > as_of:
-        return _plain(
-            State.OBSERVER, None, last_part, facts, as_of, (Reason("status.reason.observer"),)
-        )
+        return _plain(State.OBSERVER, None, last_part, (Reason("status.reason.observer"),))
     eval_start = add_years(start_of(facts.accredited_on), policy.grace_years)
     if as_of < eval_start:
         reason = Reason(
             "status.reason.grace",
             {"accredited_on": facts.accredited_on, "until": eval_start.date()},
         )
-        return _plain(State.NEW, facts.accredited_on, last_part, facts, as_of, (reason,))
+        return _plain(State.NEW, facts.accredited_on, last_part, (reason,))
     records = facts.records_since
     if records is not None and records > eval_start:
         eval_start = min(records, as_of)
     calls = sorted((c for c in facts.calls if c.start <= as_of), key=lambda c: c.start)
     sweep = _Sweep(policy, eval_start, calls, parts)
     spells = _inactive_spells(sweep, _change_points(facts, eval_start, as_of, policy))
-    status = _judge(facts, policy, as_of, sweep, spells, eval_start)
+    status = _judge(policy, as_of, sweep, spells, eval_start)
     if records is not None and records == eval_start:
         note = Reason("status.reason.records_since", {"date": eval_start.date()})
         status = replace(status, reasons=(*status.reasons[:-1], note, status.reasons[-1]))
     return status
 
 
+def inactive_years(spells: Iterable[tuple[datetime, datetime | None]], as_of: datetime) -> set[int]:
+    """The calendar years in which the ALS was inactive at some moment (office eligibility)."""
+    years: set[int] = set()
+    for start, end in spells:
+        years.update(range(start.year, (end or as_of).year + 1))
+    return years
+
+
 def _plain(
-    state: State,
-    since: date | None,
-    last_part: datetime | None,
-    facts: AlsFacts,
-    as_of: datetime,
-    reasons: tuple[Reason, ...],
+    state: State, since: date | None, last_part: datetime | None, reasons: tuple[Reason, ...]
 ) -> Status:
-    """Observer or new: no evaluation yet. A new ALS counts as active (its grace year)."""
+    """Observer or new: no evaluation yet, so nothing inactive on record. A new ALS counts as
+    active (its grace year) and may stand for office; an observer may not."""
     votes = state is State.NEW
-    recorded = facts.recorded_inactive_years
-    office = votes and not ({as_of.year, as_of.year - 1} & recorded)
     if state is State.OBSERVER:
         reasons = (*reasons, Reason("status.reason.observer_office"))
-    return Status(state, since, 0, (), last_part, votes, votes, office, False, recorded, reasons)
+    return Status(
+        state=state,
+        since=since,
+        missed_consecutive_calls=0,
+        missed_call_dates=(),
+        last_participation=last_part,
+        can_vote=votes,
+        counts_for_quorum=votes,
+        eligible_for_office=votes,
+        early_warning=False,
+        inactive_years=frozenset(),
+        reasons=reasons,
+    )
 
 
 def _judge(
-    facts: AlsFacts,
     policy: StatusPolicy,
     as_of: datetime,
     sweep: _Sweep,
     spells: list[tuple[datetime, datetime | None]],
     eval_start: datetime,
 ) -> Status:
-    inactive_years = set(facts.recorded_inactive_years)
-    for start, end in spells:
-        inactive_years.update(range(start.year, (end or as_of).year + 1))
+    years = inactive_years(spells, as_of)
     current = spells[-1] if spells and spells[-1][1] is None else None
     reasons: list[Reason] = []
     if current is not None:
@@ -302,10 +323,12 @@ def _judge(
         reasons.append(_why_active(sweep, policy))
         if spells:
             reasons.append(Reason("status.reason.recovered", {"on": since.date()}))
-    office = not ({as_of.year, as_of.year - 1} & inactive_years)
+    if sweep.unrecorded:
+        reasons.append(_unrecorded(sweep.unrecorded))
+    office = not ({as_of.year, as_of.year - 1} & years)
     if not office:
-        years = sorted({as_of.year, as_of.year - 1} & inactive_years)
-        reasons.append(Reason("status.reason.office", {"years": years}))
+        shown = sorted({as_of.year, as_of.year - 1} & years)
+        reasons.append(Reason("status.reason.office", {"years": shown}))
     reasons.append(Reason("status.reason.reading", policy.reading()))
     votes = state is State.ACTIVE
     warn = (
@@ -313,18 +336,33 @@ def _judge(
         and policy.early_warning_missed_calls <= len(sweep.run) < policy.consecutive_missed_calls
     )
     return Status(
-        state,
-        since.date(),
-        len(sweep.run),
-        tuple(sweep.run),
-        sweep.last_part,
-        votes,
-        votes,
-        office,
-        warn,
-        frozenset(inactive_years),
-        tuple(reasons),
+        state=state,
+        since=since.date(),
+        missed_consecutive_calls=len(sweep.run),
+        missed_call_dates=tuple(sweep.run),
+        last_participation=sweep.last_part,
+        can_vote=votes,
+        counts_for_quorum=votes,
+        eligible_for_office=office,
+        early_warning=warn,
+        inactive_years=frozenset(years),
+        reasons=tuple(reasons),
+        unrecorded_calls=tuple(sweep.unrecorded),
+        spells=tuple(spells),
     )
+
+
+UNRECORDED_SHOWN = 3
+
+
+def _unrecorded(days: list[date]) -> Reason:
+    """Calls with no attendance evidence, named so nobody reads an absence into them (issue 13)."""
+    key = (
+        "status.reason.unrecorded"
+        if len(days) <= UNRECORDED_SHOWN
+        else "status.reason.unrecorded_many"
+    )
+    return Reason(key, {"count": len(days), "dates": days[-UNRECORDED_SHOWN:]})
 
 
 def _why_inactive(sweep: _Sweep, policy: StatusPolicy, as_of: datetime) -> list[Reason]:

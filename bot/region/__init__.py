@@ -6,6 +6,7 @@ LACRALO's file ships as the default; any RALO is another YAML file of the same s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 DEFAULT_REGION_FILE = Path(__file__).resolve().parent / "lacralo.yaml"
+# Kinds of participation the bot records itself; a region's own mechanisms may not reuse them.
+BOT_KINDS = ("list_post", "call_join", "call_attendance")
+KIND_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 class RegionError(ValueError):
@@ -62,6 +66,17 @@ class Position:
 
 
 @dataclass(frozen=True)
+class ParticipationKind:
+    """An "other participation mechanism" the RALO chose (seed 003), recorded by the Secretariat."""
+
+    code: str
+    names: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names["en"]
+
+
+@dataclass(frozen=True)
 class Region:
     ralo: str
     names: dict[str, str]
@@ -74,6 +89,7 @@ class Region:
     rotation: dict[int, dict[str, str]]
     status_policy: dict[str, Any] = field(default_factory=dict)
     election_policy: dict[str, Any] = field(default_factory=dict)
+    participation_kinds: dict[str, ParticipationKind] = field(default_factory=dict)
 
     def subregion_of(self, country: str) -> str | None:
         found = self.countries.get(country.upper())
@@ -141,7 +157,30 @@ def _build(raw: dict[str, Any]) -> Region:
         rotation=rotation,
         status_policy=dict(raw.get("status_policy") or {}),
         election_policy=dict(raw.get("election_policy") or {}),
+        participation_kinds=_participation_kinds(raw.get("participation_kinds") or {}),
     )
+
+
+def _participation_kinds(raw: dict[str, Any]) -> dict[str, ParticipationKind]:
+    """`code: {names: {en: ..., es: ...}}`; codes are short identifiers, not the bot's own kinds."""
+    if not isinstance(raw, dict):
+        raise ValueError("participation_kinds must map each code to its names")
+    kinds: dict[str, ParticipationKind] = {}
+    for code, item in raw.items():
+        if not isinstance(code, str) or not KIND_CODE.fullmatch(code) or code in BOT_KINDS:
+            raise ValueError(
+                f"participation_kinds: {code!r} must be a lower-case identifier"
+                f" other than {', '.join(BOT_KINDS)}"
+            )
+        names = item["names"]
+        if not isinstance(names, dict) or not all(
+            isinstance(n, str) and n.strip() for n in names.values()
+        ):
+            raise ValueError(f"participation_kinds: {code}: names must be texts by language")
+        if "en" not in names:
+            raise ValueError(f"participation_kinds: {code}: no English name")
+        kinds[code] = ParticipationKind(code, dict(names))
+    return kinds
 
 
 def _check_zones(zones: tuple[str, ...], owner: str) -> None:

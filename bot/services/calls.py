@@ -1,4 +1,5 @@
-"""Recording call joins: who attended, matched by e-mail or by display name, stored once.
+"""Recording calls: who attended, matched by e-mail or by display name, stored once; a report's
+joins checked against the calendar; when a call ended.
 
 Rules of Procedure, auxiliary rule to Rule 1 (seed 003): an ALS whose delegates miss three
 consecutive monthly calls is inactive, so each join is participation of the person's ALS. A name
@@ -13,10 +14,12 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.calls import CallJoin, CallLeave
+from bot.calls import CallEnded, CallJoin, CallLeave
 from bot.deps import iso
 from bot.domain.identity import is_valid_email, normalise_email, normalise_name
 from bot.domain.names import name_candidates
+from bot.store import audit_log
+from bot.store import calls as call_store
 from bot.store import participation as events
 from bot.store.transaction import transaction
 
@@ -52,6 +55,65 @@ async def record_joins(
         JoinRecorded(_outcome(new, person_id, ambiguous), event.identity)
         for (event, ambiguous), (new, person_id) in zip(built, stored, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class ReportImport:
+    """A participant report checked against the calendar: what was stored and what was not."""
+
+    recorded: list[JoinRecorded]
+    outside: list[int]  # positions in the report's joins that fall in no registered meeting
+    meetings: list[call_store.MeetingWindow]  # the registered meetings with that Zoom number
+
+    @property
+    def refused(self) -> bool:
+        """No join fits a registered meeting: the wrong --zoom-id or --tz, or an unregistered
+        call. Nothing is stored, so a mistake leaves no joins to clean up."""
+        return bool(self.outside) and not self.recorded
+
+
+async def import_report(
+    conn: aiosqlite.Connection, zoom_id: str, joins: list[CallJoin], now: datetime
+) -> ReportImport:
+    """Store the report's joins that fall in a registered meeting with its number (issue 13: a
+    join that fits none would be evidence for no call, and monthly calls often share a number)."""
+    meetings = await call_store.windows(conn, zoom_id)
+    inside = [any(m.holds(iso(j.joined_at)) for m in meetings) for j in joins]
+    outside = [i for i, fits in enumerate(inside) if not fits]
+    kept = [j for j, fits in zip(joins, inside, strict=True) if fits]
+    recorded = await record_joins(conn, kept, now) if kept else []
+    return ReportImport(recorded, outside, meetings)
+
+
+class EndOutcome(enum.Enum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    NO_MEETING = "no_meeting"
+
+
+@dataclass(frozen=True)
+class EndRecorded:
+    outcome: EndOutcome
+    meeting_id: int | None
+
+
+async def record_end(conn: aiosqlite.Connection, ended: CallEnded, now: datetime) -> EndRecorded:
+    """Zoom said the call ended: its attendance is known (issue 13). Set on the registered meeting
+    whose window holds the call's start; audited once, Zoom's retries change nothing."""
+    async with transaction(conn):
+        meeting_id = await call_store.meeting_at(conn, ended.meeting_id, iso(ended.started_at))
+        if meeting_id is None:
+            return EndRecorded(EndOutcome.NO_MEETING, None)
+        if not await call_store.set_ended(conn, meeting_id, iso(ended.ended_at)):
+            return EndRecorded(EndOutcome.DUPLICATE, meeting_id)
+        data = {
+            "meeting_id": meeting_id,
+            "zoom_id": ended.meeting_id,
+            "started_at": iso(ended.started_at),
+            "ended_at": iso(ended.ended_at),
+        }
+        await audit_log.append(conn, iso(now), "zoom", "meeting.ended", str(meeting_id), data)
+    return EndRecorded(EndOutcome.RECORDED, meeting_id)
 
 
 async def record_leave(conn: aiosqlite.Connection, leave: CallLeave) -> bool:

@@ -52,5 +52,5 @@ async def add_meeting(
     return meeting_id, Change.UPDATED if meeting.start_at in existing else Change.ADDED
 
 
-async def list_meetings(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
-    return await store.listing(conn)
+async def list_meetings(conn: aiosqlite.Connection, as_of: datetime) -> list[dict[str, Any]]:
+    return await store.listing(conn, iso(as_of))

@@ -83,6 +83,14 @@ def announcement_channels(settings: Settings) -> list[tuple[str | None, str | No
     return [(settings.announce_address, settings.announce_channel)]
 
 
+def reachable(settings: Settings, recipients: Sequence[tuple[str | None, str | None]]) -> bool:
+    """Whether `queue_for` would queue anything to these recipients by a configured channel."""
+    return any(
+        (settings.outbound_smtp_host and email) or (settings.slack_bot_token and slack)
+        for email, slack in recipients
+    )
+
+
 async def queue_for(
     conn: aiosqlite.Connection,
     settings: Settings,

@@ -60,18 +60,45 @@ _IN_WINDOW = (
 )
 # The joins of meeting `m`: same Zoom number, inside the window.
 _ATTENDED = " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id" + _IN_WINDOW
+# When meeting `m`'s window closes: joins after it belong to no meeting.
+WINDOW_END = (
+    "strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
+    f" '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
+)
+# Issue 13 (RoP, auxiliary rule to Rule 1): a call counts as missed only when its attendance is
+# known at the moment `?` -- the Secretariat recorded who attended, Zoom said it ended, or joins
+# were recorded for it (by webhook or report, matched or not) and its window has closed, so no
+# late joiner is judged absent while the call is still on.
+ATTENDANCE_KNOWN = (
+    "(m.held_recorded_at IS NOT NULL OR m.ended_at <= :as_of"
+    f" OR ({WINDOW_END} <= :as_of AND EXISTS (SELECT 1 {_ATTENDED})))"
+)
 
 
-async def listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
-    """Every meeting with how many joins and how many distinct ALSs attended it."""
+async def listing(conn: aiosqlite.Connection, as_of: str) -> list[dict[str, Any]]:
+    """Every meeting with how many joins, how many distinct ALSs attended it (joins or the
+    Secretariat's record), whether its attendance is known at `as_of`, and whether it was
+    cancelled."""
     async with conn.execute(
         "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id,"
         f" (SELECT count(*) {_ATTENDED}) AS joins,"
-        " (SELECT count(DISTINCT p.als_id) FROM person p WHERE p.als_id IS NOT NULL"
-        f"   AND p.person_id IN (SELECT e.person_id {_ATTENDED})) AS als_present"
-        " FROM meeting m ORDER BY m.start_at"
+        " (SELECT count(*) FROM (SELECT p.als_id FROM person p WHERE p.als_id IS NOT NULL"
+        f"   AND p.person_id IN (SELECT e.person_id {_ATTENDED})"
+        "   UNION SELECT a.als_id FROM als_activity a WHERE a.meeting_id = m.meeting_id"
+        "   AND a.removed_at IS NULL)) AS als_present,"
+        f" {ATTENDANCE_KNOWN} AS attendance_recorded,"
+        " m.cancelled_at IS NOT NULL AS cancelled"
+        " FROM meeting m ORDER BY m.start_at",
+        {"as_of": as_of},
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [
+            dict(row)
+            | {
+                "attendance_recorded": bool(row["attendance_recorded"]),
+                "cancelled": bool(row["cancelled"]),
+            }
+            async for row in cur
+        ]
 
 
 async def by_kind(conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]:
@@ -84,10 +111,11 @@ async def by_kind(conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]
 
 
 async def since(conn: aiosqlite.Connection, moment: str) -> list[dict[str, Any]]:
-    """Meetings starting at or after `moment`, soonest first."""
+    """Meetings starting at or after `moment`, soonest first; cancelled ones are not held, so
+    they get no reminders, reports or proxies."""
     async with conn.execute(
-        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id FROM meeting"
-        " WHERE start_at >= ? ORDER BY start_at",
+        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id, sequence FROM meeting"
+        " WHERE start_at >= ? AND cancelled_at IS NULL ORDER BY start_at",
         (moment,),
     ) as cur:
         return [dict(row) async for row in cur]
@@ -103,3 +131,82 @@ async def als_present(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[
         (meeting_id,),
     ) as cur:
         return [dict(row) async for row in cur]
+
+
+async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> dict[str, Any] | None:
+    """One meeting with its version (`sequence`), when it was cancelled or its attendance recorded
+    by the Secretariat, and whether its attendance is known at `as_of`."""
+    async with conn.execute(
+        "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, m.sequence,"
+        f" m.cancelled_at, m.held_recorded_at, {ATTENDANCE_KNOWN} AS attendance_recorded"
+        " FROM meeting m WHERE m.meeting_id = :meeting_id",
+        {"as_of": as_of, "meeting_id": meeting_id},
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return dict(row) | {"attendance_recorded": bool(row["attendance_recorded"])}
+
+
+async def at(conn: aiosqlite.Connection, kind: str, start_at: str) -> int | None:
+    """The meeting of that kind registered at that time, if any (kind and start are unique)."""
+    async with conn.execute(
+        "SELECT meeting_id FROM meeting WHERE kind = ? AND start_at = ?", (kind, start_at)
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
+async def cancel(conn: aiosqlite.Connection, meeting_id: int, now: str) -> int:
+    """Mark it cancelled; a new version of the event (RFC 5545: a STATUS change); its sequence."""
+    async with conn.execute(
+        "UPDATE meeting SET cancelled_at = ?, sequence = sequence + 1"
+        " WHERE meeting_id = ? RETURNING sequence",
+        (now, meeting_id),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def move(conn: aiosqlite.Connection, meeting_id: int, start_at: str) -> int:
+    """Give it a new start, as a new version of the event; its sequence."""
+    async with conn.execute(
+        "UPDATE meeting SET start_at = ?, sequence = sequence + 1"
+        " WHERE meeting_id = ? RETURNING sequence",
+        (start_at, meeting_id),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def attendance_recorded_for(conn: aiosqlite.Connection, meeting_id: int) -> list[str]:
+    """The ALSs the Secretariat recorded as present at this call (not removed)."""
+    async with conn.execute(
+        "SELECT als_id FROM als_activity WHERE meeting_id = ? AND kind = 'call_attendance'"
+        " AND removed_at IS NULL ORDER BY als_id",
+        (meeting_id,),
+    ) as cur:
+        return [row[0] async for row in cur]
+
+
+async def record_attendance(
+    conn: aiosqlite.Connection,
+    meeting_id: int,
+    als_ids: list[str],
+    occurred_at: str,
+    actor: str,
+    now: str,
+) -> None:
+    """The Secretariat's record that these ALSs attended the call, dated at its start; the
+    attendance it makes known is marked on the meeting (the first record's time is kept)."""
+    await conn.executemany(
+        "INSERT INTO als_activity (als_id, kind, occurred_at, meeting_id, recorded_by, recorded_at)"
+        " VALUES (?, 'call_attendance', ?, ?, ?, ?)",
+        [(als_id, occurred_at, meeting_id, actor, now) for als_id in als_ids],
+    )
+    await conn.execute(
+        "UPDATE meeting SET held_recorded_at = coalesce(held_recorded_at, ?) WHERE meeting_id = ?",
+        (now, meeting_id),
+    )

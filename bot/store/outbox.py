@@ -98,3 +98,25 @@ async def keys_with_prefix(conn: aiosqlite.Connection, prefix: str) -> list[str]
         "SELECT dedup_key FROM outbox WHERE substr(dedup_key, 1, ?) = ?", (len(prefix), prefix)
     ) as cur:
         return [row[0] async for row in cur]
+
+
+async def count_queued(conn: aiosqlite.Connection, prefix: str) -> int:
+    """Messages ever queued under this key prefix (sent, pending, failed or withdrawn since);
+    the records of reminders decided against have no recipient and do not count."""
+    async with conn.execute(
+        "SELECT count(*) FROM outbox WHERE substr(dedup_key, 1, ?) = ? AND recipient != '-'",
+        (len(prefix), prefix),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def withdraw(conn: aiosqlite.Connection, prefix: str, why: str) -> int:
+    """Withdraw the messages under this key prefix not yet sent: they stay, as not sent on
+    purpose ('dropped'), with the reason; how many."""
+    async with conn.execute(
+        "UPDATE outbox SET state = 'dropped', last_error = ?"
+        " WHERE substr(dedup_key, 1, ?) = ? AND state = 'pending'",
+        (why, len(prefix), prefix),
+    ) as cur:
+        return cur.rowcount

@@ -143,17 +143,82 @@ async def attribute_unmatched(conn: aiosqlite.Connection) -> int:
 
 
 async def events(conn: aiosqlite.Connection, als_id: str | None = None) -> list[dict[str, Any]]:
-    """The matched log in time order (PRODUCT.md shape), optionally for one ALS."""
+    """The matched log in time order (PRODUCT.md shape), optionally for one ALS.
+
+    With it, the ALS-level participation the Secretariat recorded and has not removed: no person,
+    source `secretariat` (`participation add`) or `meeting:ID` (`meetings held`), its note and
+    `activity_id` (what `participation remove` takes; null for the bot's own events).
+    """
+    only = " AND p.als_id = :als" if als_id else ""
+    only_activity = " AND a.als_id = :als" if als_id else ""
     sql = (
-        "SELECT p.als_id, p.name AS person, e.kind, e.source, e.occurred_at"
-        " FROM participation e JOIN person p ON p.person_id = e.person_id"
+        "SELECT als_id, person, kind, source, occurred_at, activity_id, note FROM ("
+        " SELECT p.als_id, p.name AS person, e.kind, e.source, e.occurred_at,"
+        "  NULL AS activity_id, NULL AS note, 0 AS part, e.event_id AS n"
+        f" FROM participation e JOIN person p ON p.person_id = e.person_id WHERE 1{only}"
+        " UNION ALL"
+        " SELECT a.als_id, NULL, a.kind,"
+        "  CASE WHEN a.meeting_id IS NULL THEN 'secretariat' ELSE 'meeting:' || a.meeting_id END,"
+        "  a.occurred_at, a.activity_id, a.note, 1, a.activity_id"
+        f" FROM als_activity a WHERE a.removed_at IS NULL{only_activity}"
+        ") ORDER BY occurred_at, part, n"
     )
-    args: tuple[str, ...] = ()
-    if als_id:
-        sql += " WHERE p.als_id = ?"
-        args = (als_id,)
-    async with conn.execute(sql + " ORDER BY e.occurred_at, e.event_id", args) as cur:
+    async with conn.execute(sql, {"als": als_id}) as cur:
         return [dict(row) async for row in cur]
+
+
+async def same_activity(
+    conn: aiosqlite.Connection, als_id: str, kind: str, occurred_at: str, note: str
+) -> int | None:
+    """The id of an identical ALS-level record not removed, if there is one."""
+    async with conn.execute(
+        "SELECT activity_id FROM als_activity WHERE als_id = ? AND kind = ? AND occurred_at = ?"
+        " AND note = ? AND meeting_id IS NULL AND removed_at IS NULL LIMIT 1",
+        (als_id, kind, occurred_at, note),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else None
+
+
+async def insert_activity(
+    conn: aiosqlite.Connection,
+    als_id: str,
+    kind: str,
+    occurred_at: str,
+    note: str,
+    recorded_by: str,
+    recorded_at: str,
+) -> int:
+    async with conn.execute(
+        "INSERT INTO als_activity (als_id, kind, occurred_at, note, recorded_by, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?) RETURNING activity_id",
+        (als_id, kind, occurred_at, note, recorded_by, recorded_at),
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def activity(conn: aiosqlite.Connection, activity_id: int) -> dict[str, Any] | None:
+    async with conn.execute(
+        "SELECT activity_id, als_id, kind, occurred_at, meeting_id, note, removed_at, removed_by"
+        " FROM als_activity WHERE activity_id = ?",
+        (activity_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return dict(row) if row else None
+
+
+async def remove_activity(
+    conn: aiosqlite.Connection, activity_id: int, removed_at: str, removed_by: str
+) -> bool:
+    """Mark the record removed (the row stays: history); False when it was removed already."""
+    async with conn.execute(
+        "UPDATE als_activity SET removed_at = ?, removed_by = ?"
+        " WHERE activity_id = ? AND removed_at IS NULL",
+        (removed_at, removed_by, activity_id),
+    ) as cur:
+        return cur.rowcount == 1
 
 
 async def unmatched(conn: aiosqlite.Connection) -> list[dict[str, Any]]:

@@ -5,25 +5,36 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.store.meetings import WINDOW_AFTER_MINUTES, WINDOW_BEFORE
+from bot.domain.status_history import Spell, Told
+from bot.store.meetings import ATTENDANCE_KNOWN, WINDOW_AFTER_MINUTES, WINDOW_BEFORE
 
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-async def monthly_calls(conn: aiosqlite.Connection, until: str) -> list[tuple[int, datetime]]:
+@dataclass(frozen=True)
+class MonthlyCall:
+    meeting_id: int
+    start: datetime
+    recorded: bool  # its attendance is known (issue 13)
+
+
+async def monthly_calls(conn: aiosqlite.Connection, until: str) -> list[MonthlyCall]:
+    """The monthly calls up to `until`, cancelled ones left out (neither attended nor missed)."""
     async with conn.execute(
-        "SELECT meeting_id, start_at FROM meeting WHERE kind = 'monthly' AND start_at <= ?"
-        " ORDER BY start_at",
-        (until,),
+        f"SELECT m.meeting_id, m.start_at, {ATTENDANCE_KNOWN} FROM meeting m"
+        " WHERE m.kind = 'monthly' AND m.start_at <= :as_of AND m.cancelled_at IS NULL"
+        " ORDER BY m.start_at",
+        {"as_of": until},
     ) as cur:
-        return [(int(row[0]), _moment(row[1])) async for row in cur]
+        return [MonthlyCall(int(row[0]), _moment(row[1]), bool(row[2])) async for row in cur]
 
 
 # Each monthly meeting's window, as text comparable with participation.occurred_at.
@@ -64,6 +75,14 @@ async def attendance(
     found: dict[str, set[int]] = defaultdict(set)
     for meeting_id, als_id in await conn.execute_fetchall(sql, args):  # one round trip
         found[als_id].add(int(meeting_id))
+    # Calls whose attendance the Secretariat recorded (`meetings held`): outside Zoom, lost reports.
+    async with conn.execute(
+        "SELECT a.meeting_id, a.als_id FROM als_activity a JOIN meeting m USING (meeting_id)"
+        " WHERE a.removed_at IS NULL AND m.kind = 'monthly' AND m.start_at <= ?",
+        (until,),
+    ) as cur:
+        async for meeting_id, als_id in cur:
+            found[als_id].add(int(meeting_id))
     return found
 
 
@@ -95,6 +114,14 @@ async def participation_summary(
         found[als_id].append(_moment(first))
         if last != first:
             found[als_id].append(_moment(last))
+    # Participation the bot cannot see, recorded by the Secretariat (other mechanisms, calls).
+    async with conn.execute(
+        "SELECT als_id, occurred_at FROM als_activity"
+        " WHERE removed_at IS NULL AND occurred_at >= ? AND occurred_at <= ?",
+        (since[:10], until),
+    ) as cur:
+        async for als_id, moment in cur:
+            found[als_id].append(_moment(moment))
     return found
 
 
@@ -106,23 +133,105 @@ async def recorded_inactive_years(conn: aiosqlite.Connection) -> dict[str, set[i
     return found
 
 
-async def record_inactive_years(
-    conn: aiosqlite.Connection, als_id: str, years: set[int], now: str
+async def set_inactive_years(
+    conn: aiosqlite.Connection, als_id: str, years: set[int], before_year: int, now: str
 ) -> None:
-    """Add years to the record; a year once recorded inactive stays so (the record is history)."""
+    """The completed years' record follows the judgement both ways: history is derived from the
+    facts, so a year a late report shows active is no longer recorded inactive (issue 13)."""
     await conn.executemany(
         "INSERT INTO status_year (als_id, year, was_inactive, updated_at) VALUES (?, ?, 1, ?)"
         " ON CONFLICT (als_id, year) DO UPDATE SET was_inactive = 1,"
         " updated_at = excluded.updated_at WHERE status_year.was_inactive = 0",
-        [(als_id, year, now) for year in sorted(years)],
+        [(als_id, year, now) for year in sorted(years) if year < before_year],
+    )
+    marks = ", ".join("?" * len(years))
+    await conn.execute(
+        "UPDATE status_year SET was_inactive = 0, updated_at = ?"
+        f" WHERE als_id = ? AND was_inactive = 1 AND year < ? AND year NOT IN ({marks})",
+        (now, als_id, before_year, *sorted(years)),
     )
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """The judgement of the past last recorded for an ALS, and what it rested on."""
+
+    spells: tuple[Spell, ...]
+    evidence: dict[str, list[str]]
+    judged_until: str
+
+
+async def judgements(conn: aiosqlite.Connection) -> dict[str, Judgement]:
+    async with conn.execute(
+        "SELECT als_id, spells, evidence, judged_until FROM status_judgement"
+    ) as cur:
+        return {
+            row[0]: Judgement(
+                tuple((a, b) for a, b in json.loads(row[1])), json.loads(row[2]), row[3]
+            )
+            async for row in cur
+        }
+
+
+async def save_judgement(
+    conn: aiosqlite.Connection, als_id: str, judgement: Judgement, now: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO status_judgement (als_id, spells, evidence, judged_until, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (als_id) DO UPDATE SET spells = excluded.spells,"
+        " evidence = excluded.evidence, judged_until = excluded.judged_until,"
+        " updated_at = excluded.updated_at",
+        (
+            als_id,
+            json.dumps(judgement.spells),
+            json.dumps(judgement.evidence),
+            judgement.judged_until,
+            now,
+        ),
+    )
+
+
+async def told(conn: aiosqlite.Connection) -> dict[str, Told]:
+    async with conn.execute("SELECT als_id, state, since FROM status_told") as cur:
+        return {row[0]: Told(row[1], row[2]) async for row in cur}
+
+
+async def record_told(
+    conn: aiosqlite.Connection, als_id: str, state: str, since: str | None, now: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO status_told (als_id, state, since, told_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (als_id) DO UPDATE SET state = excluded.state, since = excluded.since,"
+        " told_at = excluded.told_at",
+        (als_id, state, since, now),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    kind: str  # change | past | correction
+    state: str
+    effective_on: str
+    recorded_at: str
+    reasons: list[dict[str, Any]]
+
+
+async def history(conn: aiosqlite.Connection, als_id: str) -> list[HistoryRow]:
+    """Every judgement recorded for one ALS, in the order it was recorded, corrections included."""
+    async with conn.execute(
+        "SELECT kind, state, effective_on, recorded_at, reasons FROM status_change"
+        " WHERE als_id = ? ORDER BY change_id",
+        (als_id,),
+    ) as cur:
+        return [HistoryRow(row[0], row[1], row[2], row[3], json.loads(row[4])) async for row in cur]
+
+
 async def last_states(conn: aiosqlite.Connection) -> dict[str, tuple[str, str]]:
-    """ALS id -> (state, effective_on) of its latest recorded change."""
+    """ALS id -> (state, effective_on) of its latest recorded change of today's state."""
     async with conn.execute(
         "SELECT als_id, state, effective_on FROM status_change c WHERE change_id ="
-        " (SELECT max(change_id) FROM status_change WHERE als_id = c.als_id)"
+        " (SELECT max(change_id) FROM status_change WHERE als_id = c.als_id"
+        "  AND kind = 'change')"
     ) as cur:
         return {row[0]: (row[1], row[2]) async for row in cur}
 
@@ -135,10 +244,12 @@ async def record_change(
     reasons: list[dict[str, Any]],
     policy: dict[str, Any],
     now: str,
+    kind: str = "change",
 ) -> None:
     await conn.execute(
-        "INSERT INTO status_change (als_id, state, effective_on, reasons, policy, recorded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO status_change"
+        " (als_id, state, effective_on, reasons, policy, recorded_at, kind)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             als_id,
             state,
@@ -146,6 +257,7 @@ async def record_change(
             json.dumps(reasons, ensure_ascii=False),
             json.dumps(policy, ensure_ascii=False),
             now,
+            kind,
         ),
     )
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.calls import CallJoin, CallLeave, normalise_meeting_id
+from bot.calls import CallEnded, CallJoin, CallLeave, normalise_meeting_id
 from bot.deps import Deps
 from bot.i18n import t
-from handlers import call_join
+from handlers import call_ended, call_join
 
 log = logging.getLogger("lacralo_bot.zoom")
 MAX_SKEW_S = 300
@@ -42,7 +42,7 @@ class UrlValidation:
     plain_token: str
 
 
-ZoomEvent = UrlValidation | CallJoin | CallLeave
+ZoomEvent = UrlValidation | CallJoin | CallLeave | CallEnded
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -76,6 +76,8 @@ def decode(body: bytes) -> ZoomEvent | None:
         payload = data["payload"]
         if kind == "endpoint.url_validation":
             return UrlValidation(str(payload["plainToken"]))
+        if kind == "meeting.ended":
+            return _ended(payload["object"])
         if kind not in ("meeting.participant_joined", "meeting.participant_left"):
             return None
         meeting = payload["object"]
@@ -89,6 +91,15 @@ def decode(body: bytes) -> ZoomEvent | None:
         return CallLeave(meeting_id, name, email, _time(person["leave_time"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise Rejected("bad_payload") from None
+
+
+def _ended(meeting: dict[str, Any]) -> CallEnded:
+    """`payload.object` of meeting.ended: `id`, and `start_time`/`end_time` of this occurrence."""
+    meeting_id = normalise_meeting_id(meeting["id"])
+    started, ended = _time(meeting["start_time"]), _time(meeting["end_time"])
+    if not meeting_id or ended < started:
+        raise ValueError("no meeting id, or an end before the start")
+    return CallEnded(meeting_id, started, ended)
 
 
 def _time(value: str) -> datetime:
@@ -129,6 +140,9 @@ def make_endpoint(deps: Deps) -> Any:
         if event is None:
             return web.json_response({"status": "ignored"})
         try:
+            if isinstance(event, CallEnded):
+                ended = await call_ended.handle(deps, event)
+                return web.json_response({"status": ended.outcome.value})
             await call_join.handle(deps, event)
         except Exception as exc:  # stored nothing: a non-200 makes Zoom retry
             log.error(t("zoom.log.store_failed", lang, error=str(exc)))

@@ -38,17 +38,18 @@ def facts(
     attended: set[str] | None = None,
     posts: tuple[str, ...] = (),
     calls: list[str] | None = None,
-    recorded: frozenset[int] = frozenset(),
+    unrecorded: set[str] | None = None,
 ) -> AlsFacts:
+    """`unrecorded`: months whose call has no attendance evidence at all (issue 13)."""
     attended = set() if attended is None else attended
+    unknown = set() if unrecorded is None else unrecorded
     held = CALL_MONTHS if calls is None else calls
-    call_list = tuple(Call(call_time(m), m in attended) for m in held)
+    call_list = tuple(Call(call_time(m), m in attended, m not in unknown) for m in held)
     joins = tuple(call_time(m).replace(minute=3) for m in held if m in attended)
     return AlsFacts(
-        date.fromisoformat(accredited) if accredited else None,
-        call_list,
-        joins + tuple(at(p) for p in posts),
-        recorded,
+        accredited_on=date.fromisoformat(accredited) if accredited else None,
+        calls=call_list,
+        participation=joins + tuple(at(p) for p in posts),
     )
 
 
@@ -248,12 +249,100 @@ CASES = [
         office=False,
         reasons=["office"],
     ),
+    # --- calls without attendance evidence (issue 13): neither attended nor missed ---------------
     Case(
-        "office: inactivity kept in the status history counts even if data is gone",
-        facts(attended=set(CALL_MONTHS), recorded=frozenset({2022})),
+        "unrecorded: a call with no attendance data neither breaks nor extends a run of misses",
+        facts(
+            attended=months("2020-01", "2022-06"),
+            calls=sorted(months("2020-01", "2022-10")),
+            unrecorded={"2022-09"},
+        ),
+        "2022-10-20",
+        State.INACTIVE,
+        missed=3,  # July, August, October; September unknown
+        since="2022-10-15",
+        reasons=["missed_calls", "unrecorded"],
+    ),
+    Case(
+        "unrecorded: two misses and an unrecorded call are not three misses",
+        facts(
+            attended=months("2020-01", "2022-08"),
+            calls=sorted(months("2020-01", "2022-11")),
+            unrecorded={"2022-11"},
+        ),
+        "2022-11-20",
+        State.ACTIVE,
+        missed=2,
+        warning=True,
+        reasons=["active_missed", "unrecorded"],
+    ),
+    Case(
+        "unrecorded: a year of calls without data after attending -> active, eligible",
+        facts(
+            attended=months("2020-01", "2022-06"),
+            calls=sorted(months("2020-01", "2023-03")),
+            unrecorded=months("2022-07", "2023-03"),
+        ),
+        "2023-03-20",
+        State.ACTIVE,
+        missed=0,
+        office=True,
+        reasons=["unrecorded_many"],
+    ),
+    Case(
+        "unrecorded: an unrecorded call does not end an inactive spell (recovery needs attending)",
+        facts(
+            attended=months("2020-01", "2022-12"),
+            calls=sorted(months("2020-01", "2023-04")),
+            unrecorded={"2023-04"},
+        ),
+        "2023-04-20",
+        State.INACTIVE,
+        missed=3,
+        since="2023-03-15",
+    ),
+    Case(
+        "unrecorded: recovery by attending the next call with data",
+        facts(
+            attended=months("2020-01", "2022-12") | {"2023-05"},
+            calls=sorted(months("2020-01", "2023-05")),
+            unrecorded={"2023-04"},
+        ),
+        "2023-05-20",
+        State.ACTIVE,
+        missed=0,
+        office=False,  # inactive in March-May 2023
+        reasons=["recovered", "office"],
+    ),
+    Case(
+        "unrecorded: office across years -- misses that are only missing data disqualify nobody",
+        facts(
+            attended=months("2020-01", "2021-12") | months("2022-04", "2023-12"),
+            unrecorded=months("2022-01", "2022-03"),
+        ),
+        "2023-05-01",
+        State.ACTIVE,
+        office=True,
+    ),
+    Case(
+        "office: the same three calls, recorded as missed, disqualify for 2022 and 2023",
+        facts(attended=months("2020-01", "2021-12") | months("2022-04", "2023-12")),
         "2023-05-01",
         State.ACTIVE,
         office=False,
+    ),
+    Case(
+        "unrecorded: calls of the grace year are not evaluated, so not listed as unrecorded",
+        facts(
+            accredited="2022-03-01",
+            attended=months("2023-03", "2023-12"),
+            calls=sorted(months("2022-03", "2023-06")),
+            unrecorded=months("2022-03", "2023-02"),
+        ),
+        "2023-06-20",
+        State.ACTIVE,
+        missed=0,
+        office=True,
     ),
     Case(
         "applicant ALS (no accreditation date) -> observer, no vote, no office (Rule 1.2)",
@@ -424,3 +513,44 @@ def test_the_order_of_events_does_not_matter(
     rnd.shuffle(parts)
     shuffled = replace(f, calls=tuple(calls), participation=tuple(parts))
     assert evaluate(shuffled, as_of, policy) == evaluate(f, as_of, policy)
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_facts, moments, st.integers(min_value=0, max_value=len(CALL_MONTHS) - 1), policies)
+def test_losing_a_calls_attendance_data_never_makes_a_status_worse(
+    f: AlsFacts, as_of: datetime, index: int, policy: StatusPolicy
+) -> None:
+    """Issue 13: a wrong "inactive" is worse than no answer -- a missed call whose data is lost
+    can only count less against the ALS, never more."""
+    call = f.calls[index]
+    if call.attended:
+        return
+    calls = list(f.calls)
+    calls[index] = Call(call.start, False, recorded=False)
+    unknown = replace(f, calls=tuple(calls))
+    assert not worse(evaluate(f, as_of, policy), evaluate(unknown, as_of, policy))
+
+
+def test_unrecorded_calls_are_those_of_the_evaluation_only() -> None:
+    grace = facts(
+        accredited="2022-03-01",
+        attended=months("2023-03", "2023-12") - {"2023-05"},
+        calls=sorted(months("2022-03", "2023-06")),
+        unrecorded=months("2022-03", "2023-02") | {"2023-05"},
+    )
+    status = evaluate(grace, at("2023-06-20"), StatusPolicy())
+    assert status.unrecorded_calls == (date(2023, 5, 15),)
+    reason = next(r for r in status.reasons if r.key == "status.reason.unrecorded")
+    assert reason.params["dates"] == [date(2023, 5, 15)]
+
+
+def test_the_judgement_of_the_past_is_derived_from_the_facts() -> None:
+    """Office eligibility follows the evidence: the same ALS with the missing calls' attendance
+    found later is eligible again (issue 13: history is derived, not frozen)."""
+    missed = facts(attended=months("2020-01", "2021-12") | months("2022-04", "2023-12"))
+    found = facts(attended=set(CALL_MONTHS))
+    before = evaluate(missed, at("2023-05-01"), StatusPolicy())
+    after = evaluate(found, at("2023-05-01"), StatusPolicy())
+    assert before.inactive_years == {2022} and not before.eligible_for_office
+    assert before.spells == ((call_time("2022-03"), call_time("2022-04")),)
+    assert after.inactive_years == set() and after.eligible_for_office and after.spells == ()

@@ -112,7 +112,7 @@ async def test_signed_nonsense_is_a_400_and_the_server_keeps_serving(zoom: ZoomB
 
 async def test_join_to_unregistered_meeting_attaches_when_registered(zoom: ZoomBot) -> None:
     await zoom.post(participant_event("joined", "Keisha Brown", "keisha.brown@example.org"))
-    assert await meeting_service.list_meetings(zoom.deps.store) == []
+    assert await meeting_service.list_meetings(zoom.deps.store, zoom.deps.clock()) == []
     await meeting_service.add_meeting(
         zoom.deps.store,
         "monthly",
@@ -134,7 +134,7 @@ async def test_join_to_unregistered_meeting_attaches_when_registered(zoom: ZoomB
         datetime.now(UTC),
         "t",
     )
-    [november, december] = await meeting_service.list_meetings(zoom.deps.store)
+    [november, december] = await meeting_service.list_meetings(zoom.deps.store, zoom.deps.clock())
     assert (november["joins"], november["als_present"]) == (1, 1)
     assert (december["joins"], december["als_present"]) == (0, 0)
 

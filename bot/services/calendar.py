@@ -1,0 +1,250 @@
+"""Calendar corrections (issue 13): cancelling or moving a meeting, and the Secretariat's record of
+who attended a call the bot could not see.
+
+Rules of Procedure, auxiliary rule to Rule 1: a monthly call counts as missed only when its
+attendance is known, and a cancelled call is neither attended nor missed. Whoever had been told of
+a meeting (its reminders went out) is told of its cancellation or new time, with an .ics of the
+same UID and a higher SEQUENCE, so calendars update the event they hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot import meeting_text
+from bot.deps import iso
+from bot.domain.reasons import Reason
+from bot.errors import BadInput, RuleViolation
+from bot.region import Region
+from bot.services.outbox import announcement_channels, queue_for
+from bot.services.reminders import languages
+from bot.settings import Settings
+from bot.store import audit_log
+from bot.store import meetings as store
+from bot.store import outbox as outbox_store
+from bot.store import roster as roster_store
+from bot.store.transaction import transaction
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    meeting: dict[str, Any]
+    already: bool  # cancelled before: nothing changed
+    withdrawn: int = 0  # pending reminders and notices withdrawn
+    notices: int = 0  # cancellation notices queued
+
+
+@dataclass(frozen=True)
+class Moved:
+    meeting: dict[str, Any]  # as it is now
+    old_start_at: str
+    withdrawn: int = 0
+    notices: int = 0
+
+
+@dataclass(frozen=True)
+class Held:
+    meeting: dict[str, Any]
+    added: list[str] = field(default_factory=list)  # ALSs newly recorded as present
+    present: list[str] = field(default_factory=list)  # every ALS recorded as present
+    changed: bool = False
+    first: bool = False  # the first record of this call's attendance
+
+
+def when(start_at: str) -> str:
+    """'2026-12-15 15:00 UTC': a meeting's start as the messages show it."""
+    return f"{datetime.fromisoformat(start_at):%Y-%m-%d %H:%M} UTC"
+
+
+async def cancel_meeting(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    meeting_id: int,
+    now: datetime,
+    actor: str,
+) -> Cancelled:
+    """Cancel a meeting, past or future; its pending reminders are withdrawn, and where reminders
+    went a cancellation goes (.ics METHOD:CANCEL); audited. Cancelling twice changes nothing."""
+    async with transaction(conn):
+        meeting = await _meeting(conn, meeting_id, now)
+        if meeting["cancelled_at"]:
+            return Cancelled(meeting, already=True)
+        sequence = await store.cancel(conn, meeting_id, iso(now))
+        meeting |= {"sequence": sequence, "cancelled_at": iso(now)}
+        withdrawn, told = await _withdraw(conn, meeting_id, "meeting cancelled")
+        notices = 0
+        if told:
+            payload = meeting_text.cancellation(
+                meeting, region, languages(settings), settings.from_address, now
+            )
+            key = f"calendar:{meeting_id}:{sequence}:cancel"
+            notices = await queue_for(
+                conn, settings, key, announcement_channels(settings), payload, now
+            )
+        data = {
+            "meeting_id": meeting_id,
+            "start_at": meeting["start_at"],
+            "sequence": sequence,
+            "withdrawn": withdrawn,
+            "notices": notices,
+        }
+        await audit_log.append(conn, iso(now), actor, "meeting.cancel", str(meeting_id), data)
+    return Cancelled(meeting, already=False, withdrawn=withdrawn, notices=notices)
+
+
+async def move_meeting(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    meeting_id: int,
+    start: datetime,
+    now: datetime,
+    actor: str,
+) -> Moved:
+    """Give a meeting still to come a new start; its pending reminders are withdrawn (the reminder
+    round queues those of the new time), and where reminders went the change goes; audited."""
+    new_start = iso(start)
+    async with transaction(conn):
+        meeting = await _meeting(conn, meeting_id, now)
+        old_start = meeting["start_at"]
+        await _check_movable(conn, meeting, start, now)
+        if new_start == old_start:
+            return Moved(meeting, old_start)
+        sequence = await store.move(conn, meeting_id, new_start)
+        meeting |= {"start_at": new_start, "sequence": sequence}
+        withdrawn, told = await _withdraw(conn, meeting_id, "meeting moved")
+        notices = 0
+        if told:
+            payload = meeting_text.change(
+                meeting, old_start, region, languages(settings), settings.from_address, now
+            )
+            key = f"calendar:{meeting_id}:{sequence}:move"
+            notices = await queue_for(
+                conn, settings, key, announcement_channels(settings), payload, now
+            )
+        data = {
+            "meeting_id": meeting_id,
+            "old_start_at": old_start,
+            "start_at": new_start,
+            "sequence": sequence,
+            "withdrawn": withdrawn,
+            "notices": notices,
+        }
+        await audit_log.append(conn, iso(now), actor, "meeting.move", str(meeting_id), data)
+    return Moved(meeting, old_start, withdrawn, notices)
+
+
+async def record_held(
+    conn: aiosqlite.Connection, meeting_id: int, als_ids: list[str], now: datetime, actor: str
+) -> Held:
+    """The Secretariat's record of which ALSs attended a call (none is a record too: attendance
+    becomes known); a later record adds ALSs, never removes them; audited. All or nothing."""
+    async with transaction(conn):
+        meeting = await _meeting(conn, meeting_id, now)
+        if meeting["cancelled_at"]:
+            raise RuleViolation(
+                Reason("meetings.refused.held_cancelled", _facts(meeting, cancelled=True))
+            )
+        if meeting["start_at"] > iso(now):
+            raise RuleViolation(Reason("meetings.refused.held_future", _facts(meeting)))
+        wanted = await _known_als(conn, als_ids)
+        before = await store.attendance_recorded_for(conn, meeting_id)
+        added = [a for a in wanted if a not in before]
+        present = sorted({*before, *added})
+        if not added and meeting["held_recorded_at"]:
+            return Held(meeting, [], present, changed=False)
+        await store.record_attendance(conn, meeting_id, added, meeting["start_at"], actor, iso(now))
+        data = {
+            "meeting_id": meeting_id,
+            "start_at": meeting["start_at"],
+            "added": added,
+            "present": present,
+        }
+        await audit_log.append(conn, iso(now), actor, "meeting.held", str(meeting_id), data)
+    first = meeting["held_recorded_at"] is None
+    return Held(meeting, added, present, changed=True, first=first)
+
+
+def read_attendance_csv(data: bytes) -> list[str]:
+    """The `als_id` column of a CSV with a header row (UTF-8, with or without BOM)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(Reason("meetings.file.not_utf8", {"offset": exc.start})) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in reader.fieldnames or []]
+        if "als_id" not in header:
+            raise BadInput(Reason("meetings.file.no_als_id"))
+        reader.fieldnames = header
+        ids = [(row.get("als_id") or "").strip() for row in reader]
+    except csv.Error as exc:
+        raise BadInput(
+            Reason("meetings.file.unreadable", {"line": reader.line_num, "error": str(exc)})
+        ) from None
+    return [i for i in ids if i]
+
+
+async def _meeting(conn: aiosqlite.Connection, meeting_id: int, now: datetime) -> dict[str, Any]:
+    meeting = await store.get(conn, meeting_id, iso(now))
+    if meeting is None:
+        raise BadInput(Reason("meetings.unknown", {"id": meeting_id}))
+    return meeting
+
+
+async def _check_movable(
+    conn: aiosqlite.Connection, meeting: dict[str, Any], start: datetime, now: datetime
+) -> None:
+    # RoP, auxiliary rule to Rule 1: a call that was held is judged by who attended it at the time
+    # it was held; moving it would judge the ALSs against a call that never took place.
+    if meeting["cancelled_at"]:
+        raise RuleViolation(
+            Reason("meetings.refused.move_cancelled", _facts(meeting, cancelled=True))
+        )
+    if meeting["start_at"] <= iso(now) or meeting["attendance_recorded"]:
+        raise RuleViolation(Reason("meetings.refused.move_held", _facts(meeting)))
+    if start <= now:
+        raise RuleViolation(
+            Reason("meetings.refused.move_to_past", {"id": meeting["meeting_id"]} | _at(start))
+        )
+    other = await store.at(conn, meeting["kind"], iso(start))
+    if other not in (None, meeting["meeting_id"]):
+        facts = {"id": meeting["meeting_id"], "other": other, "kind": meeting["kind"]}
+        raise RuleViolation(Reason("meetings.refused.clash", facts | _at(start)))
+
+
+async def _withdraw(conn: aiosqlite.Connection, meeting_id: int, why: str) -> tuple[int, bool]:
+    """Withdraw what is pending about this meeting (reminders, earlier notices of a change); and
+    whether anything about it was ever queued, so those readers are told of the change."""
+    withdrawn = told = 0
+    for prefix in (f"reminder:{meeting_id}:", f"calendar:{meeting_id}:"):
+        told += await outbox_store.count_queued(conn, prefix)
+        withdrawn += await outbox_store.withdraw(conn, prefix, why)
+    return withdrawn, told > 0
+
+
+async def _known_als(conn: aiosqlite.Connection, als_ids: list[str]) -> list[str]:
+    """The roster's spelling of each ALS id, once each; any unknown id refuses the whole list."""
+    known = {a.als_id.upper(): a.als_id for a in await roster_store.list_als(conn)}
+    unknown = [a for a in dict.fromkeys(als_ids) if a.upper() not in known]
+    if unknown:
+        raise BadInput(Reason("meetings.held.unknown_als", {"ids": unknown}))
+    return list(dict.fromkeys(known[a.upper()] for a in als_ids))
+
+
+def _facts(meeting: dict[str, Any], cancelled: bool = False) -> dict[str, Any]:
+    facts = {"id": meeting["meeting_id"], "start": when(meeting["start_at"])}
+    if cancelled:
+        facts["cancelled"] = when(meeting["cancelled_at"])
+    return facts
+
+
+def _at(start: datetime) -> dict[str, str]:
+    return {"start": when(iso(start))}
