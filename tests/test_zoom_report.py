@@ -150,3 +150,78 @@ def test_meetings_add_twice_is_unchanged_then_updated(tmp_path: Path) -> None:
     assert "already registered" in run_cli(tmp_path, *base).stderr
     assert "updated" in run_cli(tmp_path, *base, "--duration", "120").stderr
     assert len(json.loads(run_cli(tmp_path, "meetings", "list", "--format", "json").stdout)) == 1
+
+
+def _logged(tmp_path: Path) -> list[dict[str, object]]:
+    """Everything stored from reports: the participation log and the unmatched queue."""
+    log = json.loads(run_cli(tmp_path, "participation", "--format", "json").stdout)
+    queue = json.loads(
+        run_cli(tmp_path, "participation", "--unmatched", "--format", "json").stdout
+    )
+    return [*log, *queue]
+
+
+def test_report_without_a_registered_meeting_is_refused_and_nothing_stored(
+    tmp_path: Path,
+) -> None:
+    run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER))
+    path = tmp_path / "participants.csv"
+    path.write_bytes(SPANISH.encode("utf-8"))
+    done = run_cli(tmp_path, *_report_args(path))
+    assert done.returncode == 1
+    assert "Nothing imported: no meeting with Zoom id 85218486288 is registered" in done.stderr
+    assert "meetings add --kind monthly --start ISO8601 --zoom-id 85218486288" in done.stderr
+    assert "first join is at 2026-11-17T15:01:05+00:00" in done.stderr
+    assert "rows read" not in done.stderr
+    assert _logged(tmp_path) == []
+
+
+def test_report_fitting_no_meeting_of_its_id_names_the_known_ones(tmp_path: Path) -> None:
+    run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER))
+    december = ("--kind", "monthly", "--start", "2026-12-15T15:00:00Z", "--zoom-id", "85218486288")
+    assert run_cli(tmp_path, "meetings", "add", *december).returncode == 0  # meeting 1
+    other_id = ("--kind", "wg", "--start", "2026-11-17T15:00:00Z", "--zoom-id", "999888777")
+    assert run_cli(tmp_path, "meetings", "add", *other_id).returncode == 0  # meeting 2
+    path = tmp_path / "participants.csv"
+    path.write_bytes(SPANISH.encode("utf-8"))
+
+    refused = run_cli(tmp_path, *_report_args(path))
+    assert refused.returncode == 1
+    assert "none of the report's joins (2026-11-17T15:01:05+00:00 to" in refused.stderr
+    assert "with that id: 1 (2026-12-15T15:00:00+00:00)." in refused.stderr  # not meeting 2
+    assert _logged(tmp_path) == []
+
+    assert run_cli(tmp_path, *NOVEMBER).returncode == 0  # meeting 3: the report's own call
+    accepted = run_cli(tmp_path, *_report_args(path))
+    assert "5 rows read, 3 matched, 1 unmatched, 0 duplicates, 1 unreadable" in accepted.stderr
+    assert len(_logged(tmp_path)) == 4
+
+
+def test_joins_outside_every_meeting_are_named_by_line_and_the_rest_imported(
+    tmp_path: Path,
+) -> None:
+    run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER))
+    # Window: 11:00 (an hour before the start) to 14:00 UTC (an hour after the planned end).
+    noon = ("--kind", "monthly", "--start", "2026-11-17T12:00:00Z", "--duration", "60")
+    assert run_cli(tmp_path, "meetings", "add", *noon, "--zoom-id", "85218486288").returncode == 0
+    report = (
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Keisha Brown,keisha.brown@example.org,11/17/2026 12:02:00 PM,,58,No\n"
+        "María Pérez,maria.perez@example.org,11/17/2026 02:00:01 PM,,5,No\n"
+        "Andrés Gómez,andres.gomez@example.org,11/18/2026 12:05:00 PM,,30,No\n"
+    )
+    path = tmp_path / "participants.csv"
+    path.write_text(report, encoding="utf-8")
+    done = run_cli(tmp_path, *_report_args(path, "UTC"))
+    assert done.returncode == 1
+    assert (
+        "Line 3 rejected: join at 2026-11-17T14:00:01+00:00 falls in no meeting registered"
+        " with Zoom id 85218486288"
+    ) in done.stderr
+    assert "Line 4 rejected: join at 2026-11-18T12:05:00+00:00" in done.stderr
+    assert "3 rows read, 1 matched, 0 unmatched, 0 duplicates, 0 unreadable, 2 outside" in (
+        done.stderr
+    )
+    assert [(e["als_id"], e["occurred_at"]) for e in _logged(tmp_path)] == [
+        ("ALS-JM-01", "2026-11-17T12:02:00+00:00")
+    ]

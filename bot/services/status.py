@@ -254,7 +254,8 @@ async def _record_past(
 async def _record(
     conn: aiosqlite.Connection, run: _Run, item: AlsStatus, before: tuple[str, str] | None
 ) -> bool:
-    """Record a change of today's state (audited); True when there was one."""
+    """Record a change of today's state (audited); True when it is news for the Secretariat: a
+    change, or a first record that is bad news (a first 'active' is no change)."""
     status = item.status
     now = iso(run.now)
     since = status.since.isoformat() if status.since else now[:10]
@@ -277,7 +278,7 @@ async def _record(
             "reasons": reasons,
         },
     )
-    return True
+    return before is not None or status.state in history.BAD
 
 
 async def _notify(

@@ -47,6 +47,8 @@ async def test_plain_post_is_stored_for_the_senders_als(bot: SmtpBot) -> None:
             "kind": "list_post",
             "source": LIST_ID,
             "occurred_at": "2023-02-21T13:00:00+00:00",
+            "activity_id": None,
+            "note": None,
         }
     ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -60,6 +61,8 @@ async def test_signed_join_is_stored_for_the_als(zoom: ZoomBot) -> None:
             "kind": "call_join",
             "source": MEETING,
             "occurred_at": "2026-11-17T15:02:10+00:00",
+            "activity_id": None,
+            "note": None,
         }
     ]
 
@@ -199,3 +202,92 @@ async def test_without_a_secret_the_endpoint_says_so(tmp_path: Path) -> None:
     async with running_zoom_bot(tmp_path, secret=None) as bot:
         status, answer = await bot.post(participant_event("joined", "Keisha Brown"))
         assert status == 503 and "not configured" in answer["error"]
+
+
+def ended_event(start: str, end: str, meeting: str = MEETING) -> bytes:
+    """Zoom's meeting.ended, as its documentation shows it (id a string here, a number in joins)."""
+    payload = {
+        "event": "meeting.ended",
+        "event_ts": 1765814562000,
+        "payload": {
+            "account_id": "acct",
+            "object": {
+                "id": meeting,
+                "uuid": "4444AAAiAAAAAiAiAiiAii==",
+                "host_id": "h",
+                "topic": "LACRALO Monthly",
+                "type": 8,
+                "start_time": start,
+                "end_time": end,
+                "duration": 90,
+                "timezone": "America/Bogota",
+            },
+        },
+    }
+    return json.dumps(payload).encode()
+
+
+async def _add_monthly(zoom: ZoomBot, start: datetime) -> int:
+    meeting_id, _ = await meeting_service.add_meeting(
+        zoom.deps.store, "monthly", start, 90, MEETING, "LACRALO Monthly", datetime.now(UTC), "t"
+    )
+    return meeting_id
+
+
+async def _ended_at(zoom: ZoomBot) -> dict[int, str | None]:
+    async with zoom.deps.store.execute("SELECT meeting_id, ended_at FROM meeting") as cur:
+        return {int(row[0]): row[1] async for row in cur}
+
+
+async def _audited_ends(zoom: ZoomBot) -> list[tuple[str, str]]:
+    sql = "SELECT subject, data FROM audit_log WHERE action = 'meeting.ended' ORDER BY seq"
+    async with zoom.deps.store.execute(sql) as cur:
+        return [(row[0], row[1]) async for row in cur]
+
+
+async def test_meeting_ended_sets_the_end_of_the_occurrence_it_belongs_to(zoom: ZoomBot) -> None:
+    november = await _add_monthly(zoom, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
+    december = await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    body = ended_event("2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
+    forged = await zoom.post(body, signed_headers(body, secret="not-the-secret"))
+    assert forged[0] == 401
+    assert await _ended_at(zoom) == {november: None, december: None}
+
+    assert await zoom.post(body) == (200, {"status": "recorded"})
+    assert await _ended_at(zoom) == {november: None, december: "2026-12-15T16:02:40+00:00"}
+    assert await zoom.post(body) == (200, {"status": "duplicate"})  # Zoom's retry
+    [(subject, data)] = await _audited_ends(zoom)
+    assert subject == str(december) and '"ended_at":"2026-12-15T16:02:40+00:00"' in data
+    # Issue 13: Zoom saying the call ended makes its attendance known, joins or not.
+    listed = await meeting_service.list_meetings(zoom.deps.store, datetime(2027, 1, 1, tzinfo=UTC))
+    assert [m["attendance_recorded"] for m in listed] == [False, True]
+
+
+async def test_meeting_ended_that_fits_no_registered_meeting_is_logged_and_answered_200(
+    zoom: ZoomBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    november = await _add_monthly(zoom, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
+    caplog.set_level(logging.INFO, logger="lacralo_bot.call_ended")
+    # Same recurring number, a month later than the one meeting registered with it.
+    body = ended_event("2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
+    assert await zoom.post(body) == (200, {"status": "no_meeting"})
+    other = ended_event("2026-11-17T15:00:12Z", "2026-11-17T16:00:00Z", meeting="999888777")
+    assert await zoom.post(other) == (200, {"status": "no_meeting"})
+    assert await _ended_at(zoom) == {november: None}
+    assert await _audited_ends(zoom) == []
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert len(logged) == 2 and all("no registered meeting" in m for m in logged)
+    assert f"Zoom meeting {MEETING}, started at 2026-12-15T15:00:12+00:00" in logged[0]
+
+
+async def test_meeting_ended_without_times_or_ending_before_it_started_is_a_400(
+    zoom: ZoomBot,
+) -> None:
+    await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    backwards = ended_event("2026-12-15T16:00:00Z", "2026-12-15T15:00:00Z")
+    no_end = json.dumps(
+        {"event": "meeting.ended", "payload": {"object": {"id": MEETING, "start_time": "x"}}}
+    ).encode()
+    for body in (backwards, no_end):
+        assert (await zoom.post(body))[0] == 400
+    assert set((await _ended_at(zoom)).values()) == {None}

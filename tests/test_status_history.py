@@ -1,0 +1,209 @@
+"""Status judged from evidence on a real SQLite file (issue 13): partial back-fills judge nobody on
+missing data, late evidence corrects the past (recorded, audited, told once), and notices go only
+where seed 003 asks ("The concerned ALSes will be notified of the change of their status")."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+
+from bot.calls import CallJoin
+from bot.region import Region
+from bot.services import audit as audit_service
+from bot.services import calls as call_service
+from bot.services import meetings as meeting_service
+from bot.services import roster as roster_service
+from bot.services import status as status_service
+from bot.settings import Settings
+from bot.store import outbox
+from tests.conftest import EXAMPLE_ROSTER
+
+ZOOM = "85218486288"
+# Monthly calls from January 2025 to November 2026, the 15th at 15:00 UTC.
+CALLS = [datetime(y, m, 15, 15, 0, tzinfo=UTC) for y in (2025, 2026) for m in range(1, 13)][:23]
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+PEOPLE = {
+    "ALS-AR-01": "maria.perez@example.org",
+    "ALS-BR-01": "joao.araujo@example.org",
+    "ALS-HT-01": "jb.etienne@example.org",
+    "ALS-JM-01": "keisha.brown@example.org",
+    "ALS-MX-01": "lupe.hernandez@example.org",
+    "ALS-CO-01": "andres.gomez@example.org",
+}
+SETTINGS = Settings(outbound_smtp_host="127.0.0.1", slack_bot_token="xoxb-test")  # type: ignore[call-arg]
+
+
+def month(text: str) -> int:
+    """'2025-03' -> its index in CALLS."""
+    year, mon = map(int, text.split("-"))
+    return (year - 2025) * 12 + mon - 1
+
+
+async def setup(conn: aiosqlite.Connection, region: Region) -> None:
+    await roster_service.import_roster(
+        conn, region, EXAMPLE_ROSTER.read_bytes(), "2024-01-01T00:00:00+00:00", "t"
+    )
+    for start in CALLS:
+        await meeting_service.add_meeting(conn, "monthly", start, 90, ZOOM, None, start, "t")
+
+
+async def joins(conn: aiosqlite.Connection, attended: dict[str, list[int]]) -> None:
+    found = [
+        CallJoin(ZOOM, "x", PEOPLE[als], CALLS[i] + timedelta(minutes=4))
+        for als, indices in attended.items()
+        for i in indices
+    ]
+    await call_service.record_joins(conn, found, NOW)
+
+
+def with_data(*spans: tuple[str, str]) -> list[int]:
+    return [i for a, b in spans for i in range(month(a), month(b) + 1)]
+
+
+async def notices_to(conn: aiosqlite.Connection, address: str) -> list[dict[str, str]]:
+    async with conn.execute(
+        "SELECT dedup_key, payload FROM outbox WHERE recipient = ? ORDER BY outbox_id", (address,)
+    ) as cur:
+        return [{"key": k, **json.loads(p)} async for k, p in cur]
+
+
+async def test_a_partial_back_fill_judges_nobody_on_missing_data(
+    store: aiosqlite.Connection, region: Region
+) -> None:
+    """The issue's new-user case: 23 calls registered, reports for 12 of them. Every ALS that
+    attended every call with data stays active and eligible; nobody is mailed about old changes."""
+    await setup(store, region)
+    recorded = with_data(("2025-01", "2025-06"), ("2026-06", "2026-11"))
+    everyone = {als: recorded for als in PEOPLE}
+    # Haiti missed three recorded calls in a row in 2025 (March to May), then came back.
+    everyone["ALS-HT-01"] = [i for i in recorded if i not in with_data(("2025-03", "2025-05"))]
+    # Colombia stopped attending after June 2026: inactive since the third miss, in September.
+    everyone["ALS-CO-01"] = with_data(("2025-01", "2025-06"), ("2026-06", "2026-06"))
+    await joins(store, everyone)
+
+    report = await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
+
+    found = {i.als.als_id: i.status for i in await status_service.statuses(store, region, NOW)}
+    for als in ("ALS-AR-01", "ALS-BR-01", "ALS-JM-01", "ALS-MX-01"):
+        assert found[als].state.value == "active", (als, found[als].reasons)
+        assert found[als].eligible_for_office, als
+        assert len(found[als].unrecorded_calls) == 11  # July 2025 to May 2026
+    assert found["ALS-CO-01"].state.value == "inactive"
+    assert found["ALS-CO-01"].since.isoformat() == "2026-09-15"
+    assert found["ALS-HT-01"].state.value == "active" and not found["ALS-HT-01"].eligible_for_office
+    # Haiti's past spell is recorded and summed up for the Secretariat, not mailed to Haiti.
+    assert [i.als.als_id for i, _ in report.past] == ["ALS-HT-01"]
+    assert await notices_to(store, "jb.etienne@example.org") == []
+    # Colombia is inactive now: seed 003 asks that it be told, once, however old the change.
+    [co] = [n for n in await notices_to(store, "andres.gomez@example.org") if "email" in n["key"]]
+    assert co["key"].startswith("status:ALS-CO-01:inactive:2026-09-15")
+    # Nobody else hears anything: no notice, no early warning for active ALSs.
+    for als in ("ALS-AR-01", "ALS-BR-01", "ALS-JM-01", "ALS-MX-01"):
+        assert await notices_to(store, PEOPLE[als]) == [], als
+    [digest] = [n for n in await notices_to(store, "chair@example.org")]
+    assert "Association Fictive des Internautes" in digest["text"]
+    assert "inactive from 15 May 2025 to 15 Jun 2025" in digest["text"]
+    past = await audit_service.listing(store, "status.past", None)
+    assert [e["subject"] for e in past] == ["ALS-HT-01"]
+
+    again = await status_service.refresh(store, region, SETTINGS, NOW + timedelta(days=1), "s")
+    assert again.queued == 0 and again.past == [] and again.corrected == []
+
+
+async def test_late_evidence_corrects_the_past_records_it_and_tells_once(
+    store: aiosqlite.Connection, region: Region
+) -> None:
+    await setup(store, region)
+    recorded = with_data(("2025-01", "2026-11"))
+    attended = {als: recorded for als in PEOPLE}
+    # Brazil's report for October 2026 has not arrived: Sep, Oct, Nov look missed.
+    attended["ALS-BR-01"] = [i for i in recorded if i < month("2026-09")]
+    await joins(store, attended)
+    first = await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
+    assert [i.als.als_id for i in first.changed] == ["ALS-BR-01"]
+    told = await notices_to(store, "joao.araujo@example.org")
+    assert [n["key"].split(":")[0] for n in told if ":email:" in n["key"]] == ["status"]
+
+    # A month later the October report arrives: Brazil attended that call.
+    await joins(store, {"ALS-BR-01": [month("2026-10")]})
+    later = NOW + timedelta(days=1)
+    second = await status_service.refresh(store, region, SETTINGS, later, "scheduler")
+
+    [(item, correction)] = second.corrected
+    assert item.als.als_id == "ALS-BR-01" and item.status.state.value == "active"
+    assert correction.before == (("2026-11-15T15:00:00+00:00", None),)
+    assert correction.after == ()
+    assert correction.evidence["attended"]["added"] == ["2026-10-15"]
+    [entry] = await audit_service.listing(store, "status.correction", None)
+    assert entry["subject"] == "ALS-BR-01"
+    assert entry["data"]["evidence"]["missed"]["removed"] == ["2026-10-15"]
+    # Brazil had been told it was inactive: it is told once that this was wrong, in its language.
+    told = await notices_to(store, "joao.araujo@example.org")
+    corrections = [n for n in told if n["key"].startswith("correction:") and ":email:" in n["key"]]
+    assert len(corrections) == 1
+    assert "Correção" in corrections[0]["text"] and "Correction" in corrections[0]["text"]
+    assert "ativa" in corrections[0]["subject"]
+    # The history keeps the first judgement and its correction.
+    history = await status_service.history_rows(store, "ALS-BR-01")
+    assert history is not None
+    assert [(r["kind"], r["state"]) for r in history] == [
+        ("change", "inactive"),
+        ("correction", "active"),
+        ("change", "active"),
+    ]
+    third = await status_service.refresh(store, region, SETTINGS, later + timedelta(days=1), "s")
+    assert third.queued == 0 and third.corrected == []
+
+
+async def test_a_corrected_past_year_restores_office_eligibility_without_mailing_the_als(
+    store: aiosqlite.Connection, region: Region
+) -> None:
+    await setup(store, region)
+    recorded = with_data(("2025-01", "2026-11"))
+    attended = {als: recorded for als in PEOPLE}
+    attended["ALS-MX-01"] = [i for i in recorded if i not in with_data(("2025-03", "2025-05"))]
+    await joins(store, attended)
+    await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
+    before = {i.als.als_id: i.status for i in await status_service.statuses(store, region, NOW)}
+    assert not before["ALS-MX-01"].eligible_for_office
+    async with store.execute(
+        "SELECT year FROM status_year WHERE als_id = 'ALS-MX-01' AND was_inactive = 1"
+    ) as cur:
+        assert [r[0] async for r in cur] == [2025]
+
+    # The Secretariat back-fills the lost April 2025 report: Mexico was there.
+    await joins(store, {"ALS-MX-01": [month("2025-04")]})
+    report = await status_service.refresh(store, region, SETTINGS, NOW + timedelta(days=1), "s")
+
+    after = {i.als.als_id: i.status for i in await status_service.statuses(store, region, NOW)}
+    assert after["ALS-MX-01"].eligible_for_office
+    assert [i.als.als_id for i, _ in report.corrected] == ["ALS-MX-01"]
+    async with store.execute(
+        "SELECT count(*) FROM status_year WHERE als_id = 'ALS-MX-01' AND was_inactive = 1"
+    ) as cur:
+        assert (await cur.fetchone())[0] == 0
+    # Never told anything: Mexico gets no mail; the Secretariat's summary names the correction.
+    assert await notices_to(store, "lupe.hernandez@example.org") == []
+    digests = await notices_to(store, "secretary@example.org")
+    assert "Corrections of earlier judgements" in digests[-1]["text"]
+    assert "calls now known to have been attended: 15 Apr 2025" in digests[-1]["text"]
+
+
+async def test_early_warnings_only_for_recent_misses(
+    store: aiosqlite.Connection, region: Region
+) -> None:
+    """An early warning about calls missed months ago is no warning: only within the window."""
+    await setup(store, region)
+    recorded = with_data(("2025-01", "2026-11"))
+    attended = {als: recorded for als in PEOPLE}
+    attended["ALS-JM-01"] = [i for i in recorded if i < month("2026-10")]  # missed Oct and Nov
+    await joins(store, attended)
+    late = datetime(2026, 12, 10, tzinfo=UTC)  # 25 days after the November call
+    report = await status_service.refresh(store, region, SETTINGS, late, "scheduler")
+    jm = next(
+        i for i in await status_service.statuses(store, region, late) if i.als.als_id == "ALS-JM-01"
+    )
+    assert jm.status.early_warning  # the rule still sees two misses in a row ...
+    assert report.warned == [] and await notices_to(store, "keisha.brown@example.org") == []
