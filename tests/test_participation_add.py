@@ -109,25 +109,52 @@ def test_the_same_record_twice_is_said_and_not_duplicated(roster: Path) -> None:
 
 
 REFUSALS = [
-    (("--als", "ALS-XX-99", "--kind", "event", "--on", "2023-02-25", "--note", "n"), 1,
-     "ALS-XX-99 is not an ALS in the roster"),
-    (("--als", "ALS-AR-01", "--kind", "party", "--on", "2023-02-25", "--note", "n"), 2,
-     "party is not a participation mechanism of this region; the kinds are: working_group,"
-     " event, survey and other"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "25/02/2023", "--note", "n"), 2,
-     "25/02/2023 is not a date: write it as YYYY-MM-DD"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-30", "--note", "n"), 2,
-     "2023-02-30 is not a date"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "2999-01-01", "--note", "n"), 2,
-     "2999-01-01 is in the future"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "  "), 2,
-     "The note is empty"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "y" * 501), 2,
-     "The note has 501 characters; at most 500 are allowed"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "a\nb"), 2,
-     "control characters"),
-    (("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "\x1b[2Jx"), 2,
-     "control characters"),
+    (
+        ("--als", "ALS-XX-99", "--kind", "event", "--on", "2023-02-25", "--note", "n"),
+        1,
+        "ALS-XX-99 is not an ALS in the roster",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "party", "--on", "2023-02-25", "--note", "n"),
+        2,
+        "party is not a participation mechanism of this region; the kinds are: working_group,"
+        " event, survey and other",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "25/02/2023", "--note", "n"),
+        2,
+        "25/02/2023 is not a date: write it as YYYY-MM-DD",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-30", "--note", "n"),
+        2,
+        "2023-02-30 is not a date",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "2999-01-01", "--note", "n"),
+        2,
+        "2999-01-01 is in the future",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "  "),
+        2,
+        "The note is empty",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "y" * 501),
+        2,
+        "The note has 501 characters; at most 500 are allowed",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "a\nb"),
+        2,
+        "control characters",
+    ),
+    (
+        ("--als", "ALS-AR-01", "--kind", "event", "--on", "2023-02-25", "--note", "\x1b[2Jx"),
+        2,
+        "control characters",
+    ),
 ]
 
 
@@ -192,11 +219,16 @@ KINDS = ("working_group", "event")
         ("event", "20260301", "x", ["participation.refused.bad_date"]),
         ("call_join", "2026-03-01", "x", ["participation.refused.unknown_kind"]),
         ("event", "2026-03-01", "a\u202eb", ["participation.refused.control_note"]),
-        ("x", "nope", "", [
-            "participation.refused.unknown_kind",
-            "participation.refused.bad_date",
-            "participation.refused.no_note",
-        ]),
+        (
+            "x",
+            "nope",
+            "",
+            [
+                "participation.refused.unknown_kind",
+                "participation.refused.bad_date",
+                "participation.refused.no_note",
+            ],
+        ),
     ],
 )
 def test_check_activity(kind: str, on: str, note: str, expected: object) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import aiosqlite
 
@@ -17,7 +18,7 @@ from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.services import status as status_service
 from bot.settings import Settings
-from bot.store import outbox
+from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 
 ZOOM = "85218486288"
@@ -207,3 +208,64 @@ async def test_early_warnings_only_for_recent_misses(
     )
     assert jm.status.early_warning  # the rule still sees two misses in a row ...
     assert report.warned == [] and await notices_to(store, "keisha.brown@example.org") == []
+
+
+def test_status_cli_refuses_a_future_record_and_says_what_the_data_rests_on(
+    tmp_path: Path,
+) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    future = run_cli(tmp_path, "status", "--record", "--as-of", "2999-01-01")
+    assert future.returncode == 2 and "in the future" in future.stderr
+    empty = run_cli(tmp_path, "status", "--as-of", "2026-01-01")
+    assert empty.returncode == 0 and "No meeting or participation is on record yet" in empty.stderr
+    added = run_cli(
+        tmp_path, "meetings", "add", "--kind", "monthly", "--start", "2026-03-15T15:00Z",
+        "--zoom-id", ZOOM,
+    )  # fmt: skip
+    assert added.returncode == 0
+    before = run_cli(tmp_path, "status", "--as-of", "2026-01-01", LACRALO_LANGUAGE="es")
+    assert "Los registros de participación comienzan el 15 mar 2026" in before.stderr
+
+
+def test_status_history_and_audit_list_from_the_cli(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    for m in (9, 10, 11):
+        start = f"2026-{m:02d}-15T15:00Z"
+        assert (
+            run_cli(
+                tmp_path,
+                "meetings",
+                "add",
+                "--kind",
+                "monthly",
+                "--start",
+                start,
+                "--zoom-id",
+                ZOOM,
+            ).returncode
+            == 0
+        )
+        held = run_cli(tmp_path, "meetings", "held", str(m - 8), "--attended", "ALS-JM-01")
+        assert held.returncode == 0, held.stderr
+    assert run_cli(tmp_path, "status", "--record", "--as-of", "2026-11-20").returncode == 0
+    history = run_cli(tmp_path, "status", "--history", "ALS-BR-01", "--format", "json")
+    [row] = json.loads(history.stdout)
+    assert row["kind"] == "change" and row["state"] == "inactive"
+    assert row["effective_on"] == "2026-11-15"
+    assert any("15 Sep 2026, 15 Oct 2026 and 15 Nov 2026" in r for r in row["reasons"])
+    table = run_cli(tmp_path, "status", "--history", "ALS-BR-01", LACRALO_LANGUAGE="pt")
+    assert "Histórico de status de ALS-BR-01" in table.stdout and "inativa" in table.stdout
+    unknown = run_cli(tmp_path, "status", "--history", "ALS-XX-99")
+    assert unknown.returncode == 1 and "No ALS has the id ALS-XX-99" in unknown.stderr
+    listed = json.loads(
+        run_cli(tmp_path, "audit", "list", "--kind", "status", "--format", "json").stdout
+    )
+    assert {e["action"] for e in listed} == {"status.change"}
+    assert "ALS-BR-01" in {e["subject"] for e in listed}
+    assert (
+        json.loads(
+            run_cli(tmp_path, "audit", "list", "--since", "2999-01-01", "--format", "json").stdout
+        )
+        == []
+    )
+    assert run_cli(tmp_path, "audit", "list", "--since", "soon").returncode == 2

@@ -155,9 +155,7 @@ def test_meetings_add_twice_is_unchanged_then_updated(tmp_path: Path) -> None:
 def _logged(tmp_path: Path) -> list[dict[str, object]]:
     """Everything stored from reports: the participation log and the unmatched queue."""
     log = json.loads(run_cli(tmp_path, "participation", "--format", "json").stdout)
-    queue = json.loads(
-        run_cli(tmp_path, "participation", "--unmatched", "--format", "json").stdout
-    )
+    queue = json.loads(run_cli(tmp_path, "participation", "--unmatched", "--format", "json").stdout)
     return [*log, *queue]
 
 
