@@ -44,6 +44,7 @@ from bot.output import (
 )
 from bot.region import Region, RegionError, load_region
 from bot.services import als_activity as activity_service
+from bot.services import attendance as attendance_service
 from bot.services import audit as audit_service
 from bot.services import calendar as calendar_service
 from bot.services import calls as call_service
@@ -512,7 +513,7 @@ def cmd_meetings_held(args: argparse.Namespace, settings: Settings) -> int:
         als_ids = [a.strip() for a in args.attended.split(",") if a.strip()]
     else:
         try:
-            als_ids = calendar_service.read_attendance_csv(args.from_file.read_bytes())
+            als_ids = attendance_service.read_attendance_csv(args.from_file.read_bytes())
         except OSError as exc:
             reason = exc.strerror or str(exc)
             message(t("cli.error.file", lang, path=str(args.from_file), reason=reason), style="red")
@@ -521,9 +522,9 @@ def cmd_meetings_held(args: argparse.Namespace, settings: Settings) -> int:
             message(render(exc.reason, lang), style="red")
             return USAGE
 
-    async def go() -> calendar_service.Held:
+    async def go() -> attendance_service.Held:
         async with _store(settings) as (conn, _region):
-            return await calendar_service.record_held(
+            return await attendance_service.record_held(
                 conn, args.meeting_id, als_ids, utc_now(), _actor()
             )
 

@@ -81,6 +81,12 @@ def _day(moment: str) -> date:
     return datetime.fromisoformat(moment).date()
 
 
+def _month(text: str) -> Reason:
+    """'2026-10' -> 'Oct 2026' in the reader's language."""
+    year, month = text.split("-")
+    return Reason("common.month_year", {"month": Reason(f"common.month.{int(month)}"), "year": year})
+
+
 # --- the evidence a judgement rests on ---------------------------------------------------------
 
 EVIDENCE_KINDS = ("attended", "missed", "unrecorded", "participation")
@@ -123,7 +129,7 @@ def evidence_reasons(changes: Mapping[str, Mapping[str, Sequence[str]]]) -> list
         for direction in ("added", "removed"):
             items = list(changes.get(kind, {}).get(direction, ()))
             if items:
-                shown = [_day(x) if len(x) == 10 else x for x in items]
+                shown = [_day(x) if len(x) == 10 else _month(x) for x in items]
                 found.append(Reason(f"status.evidence.{kind}_{direction}", {"items": shown}))
     return found or [Reason("status.evidence.none")]
 

@@ -1,5 +1,4 @@
-"""Calendar corrections (issue 13): cancelling or moving a meeting, and the Secretariat's record of
-who attended a call the bot could not see.
+"""Calendar corrections (issue 13): cancelling or moving a meeting.
 
 Rules of Procedure, auxiliary rule to Rule 1: a monthly call counts as missed only when its
 attendance is known, and a cancelled call is neither attended nor missed. Whoever had been told of
@@ -9,9 +8,7 @@ same UID and a higher SEQUENCE, so calendars update the event they hold.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +25,6 @@ from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import meetings as store
 from bot.store import outbox as outbox_store
-from bot.store import roster as roster_store
 from bot.store.transaction import transaction
 
 
@@ -48,15 +44,6 @@ class Moved:
     notices: int = 0
 
 
-@dataclass(frozen=True)
-class Held:
-    meeting: dict[str, Any]
-    added: list[str] = field(default_factory=list)  # ALSs newly recorded as present
-    present: list[str] = field(default_factory=list)  # every ALS recorded as present
-    changed: bool = False
-    first: bool = False  # the first record of this call's attendance
-
-
 def when(start_at: str) -> str:
     """'2026-12-15 15:00 UTC': a meeting's start as the messages show it."""
     return f"{datetime.fromisoformat(start_at):%Y-%m-%d %H:%M} UTC"
@@ -73,7 +60,7 @@ async def cancel_meeting(
     """Cancel a meeting, past or future; its pending reminders are withdrawn, and where reminders
     went a cancellation goes (.ics METHOD:CANCEL); audited. Cancelling twice changes nothing."""
     async with transaction(conn):
-        meeting = await _meeting(conn, meeting_id, now)
+        meeting = await meeting_or_refuse(conn, meeting_id, now)
         if meeting["cancelled_at"]:
             return Cancelled(meeting, already=True)
         sequence = await store.cancel(conn, meeting_id, iso(now))
@@ -112,7 +99,7 @@ async def move_meeting(
     round queues those of the new time), and where reminders went the change goes; audited."""
     new_start = iso(start)
     async with transaction(conn):
-        meeting = await _meeting(conn, meeting_id, now)
+        meeting = await meeting_or_refuse(conn, meeting_id, now)
         old_start = meeting["start_at"]
         await _check_movable(conn, meeting, start, now)
         if new_start == old_start:
@@ -141,58 +128,10 @@ async def move_meeting(
     return Moved(meeting, old_start, withdrawn, notices)
 
 
-async def record_held(
-    conn: aiosqlite.Connection, meeting_id: int, als_ids: list[str], now: datetime, actor: str
-) -> Held:
-    """The Secretariat's record of which ALSs attended a call (none is a record too: attendance
-    becomes known); a later record adds ALSs, never removes them; audited. All or nothing."""
-    async with transaction(conn):
-        meeting = await _meeting(conn, meeting_id, now)
-        if meeting["cancelled_at"]:
-            raise RuleViolation(
-                Reason("meetings.refused.held_cancelled", _facts(meeting, cancelled=True))
-            )
-        if meeting["start_at"] > iso(now):
-            raise RuleViolation(Reason("meetings.refused.held_future", _facts(meeting)))
-        wanted = await _known_als(conn, als_ids)
-        before = await store.attendance_recorded_for(conn, meeting_id)
-        added = [a for a in wanted if a not in before]
-        present = sorted({*before, *added})
-        if not added and meeting["held_recorded_at"]:
-            return Held(meeting, [], present, changed=False)
-        await store.record_attendance(conn, meeting_id, added, meeting["start_at"], actor, iso(now))
-        data = {
-            "meeting_id": meeting_id,
-            "start_at": meeting["start_at"],
-            "added": added,
-            "present": present,
-        }
-        await audit_log.append(conn, iso(now), actor, "meeting.held", str(meeting_id), data)
-    first = meeting["held_recorded_at"] is None
-    return Held(meeting, added, present, changed=True, first=first)
-
-
-def read_attendance_csv(data: bytes) -> list[str]:
-    """The `als_id` column of a CSV with a header row (UTF-8, with or without BOM)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(Reason("meetings.file.not_utf8", {"offset": exc.start})) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in reader.fieldnames or []]
-        if "als_id" not in header:
-            raise BadInput(Reason("meetings.file.no_als_id"))
-        reader.fieldnames = header
-        ids = [(row.get("als_id") or "").strip() for row in reader]
-    except csv.Error as exc:
-        raise BadInput(
-            Reason("meetings.file.unreadable", {"line": reader.line_num, "error": str(exc)})
-        ) from None
-    return [i for i in ids if i]
-
-
-async def _meeting(conn: aiosqlite.Connection, meeting_id: int, now: datetime) -> dict[str, Any]:
+async def meeting_or_refuse(
+    conn: aiosqlite.Connection, meeting_id: int, now: datetime
+) -> dict[str, Any]:
+    """The meeting with that number, or BadInput naming the number."""
     meeting = await store.get(conn, meeting_id, iso(now))
     if meeting is None:
         raise BadInput(Reason("meetings.unknown", {"id": meeting_id}))
@@ -206,10 +145,10 @@ async def _check_movable(
     # it was held; moving it would judge the ALSs against a call that never took place.
     if meeting["cancelled_at"]:
         raise RuleViolation(
-            Reason("meetings.refused.move_cancelled", _facts(meeting, cancelled=True))
+            Reason("meetings.refused.move_cancelled", meeting_facts(meeting, cancelled=True))
         )
     if meeting["start_at"] <= iso(now) or meeting["attendance_recorded"]:
-        raise RuleViolation(Reason("meetings.refused.move_held", _facts(meeting)))
+        raise RuleViolation(Reason("meetings.refused.move_held", meeting_facts(meeting)))
     if start <= now:
         raise RuleViolation(
             Reason("meetings.refused.move_to_past", {"id": meeting["meeting_id"]} | _at(start))
@@ -230,16 +169,7 @@ async def _withdraw(conn: aiosqlite.Connection, meeting_id: int, why: str) -> tu
     return withdrawn, told > 0
 
 
-async def _known_als(conn: aiosqlite.Connection, als_ids: list[str]) -> list[str]:
-    """The roster's spelling of each ALS id, once each; any unknown id refuses the whole list."""
-    known = {a.als_id.upper(): a.als_id for a in await roster_store.list_als(conn)}
-    unknown = [a for a in dict.fromkeys(als_ids) if a.upper() not in known]
-    if unknown:
-        raise BadInput(Reason("meetings.held.unknown_als", {"ids": unknown}))
-    return list(dict.fromkeys(known[a.upper()] for a in als_ids))
-
-
-def _facts(meeting: dict[str, Any], cancelled: bool = False) -> dict[str, Any]:
+def meeting_facts(meeting: dict[str, Any], cancelled: bool = False) -> dict[str, Any]:
     facts = {"id": meeting["meeting_id"], "start": when(meeting["start_at"])}
     if cancelled:
         facts["cancelled"] = when(meeting["cancelled_at"])
