@@ -226,6 +226,10 @@ def _calendar_parsers(meetings_sub: Any, lang: str) -> None:
         "--from", dest="from_file", type=Path, metavar="FILE", help=t("meetings.help.from", lang)
     )
     held.set_defaults(command=cmd_meetings_held)
+    show = meetings_sub.add_parser("show", help=t("meetings.help.show", lang))
+    _format_option(show, lang)
+    show.set_defaults(command=cmd_meetings_show)
+    show.add_argument("meeting_id", type=int, metavar="ID", help=t("meetings.help.id", lang))
 
 
 def _participation_actions(part: argparse.ArgumentParser, lang: str) -> None:
@@ -544,6 +548,36 @@ def cmd_meetings_held(args: argparse.Namespace, settings: Settings) -> int:
     else:
         message(t("meetings.held.nobody", lang, **facts), style="green")
     return OK
+
+
+def cmd_meetings_show(args: argparse.Namespace, settings: Settings) -> int:
+    lang = settings.language
+
+    async def go() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        async with _store(settings) as (conn, _region):
+            return await attendance_service.present(conn, args.meeting_id, utc_now())
+
+    try:
+        meeting, rows = asyncio.run(go())
+    except BotError as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED
+    columns = ["als_id", "als_name", "sources", "people", "minutes"]
+    if args.format == "json":
+        return _listing(args, settings, rows, columns, "meetings.show")
+    if args.format == "table":
+        message(t("meetings.show.about", lang, **_meeting_facts(meeting)))
+        if meeting["cancelled_at"]:
+            when = calendar_service.when(meeting["cancelled_at"])
+            message(t("meetings.show.cancelled", lang, cancelled=when), style="yellow")
+        elif not meeting["attendance_recorded"]:
+            message(t("meetings.show.unrecorded", lang), style="yellow")
+    words = {s: t(f"meetings.show.source.{s}", lang) for s in ("joins", "secretariat")}
+    shown = [
+        r | {"sources": "; ".join(words[s] if args.format == "table" else s for s in r["sources"])}
+        for r in rows
+    ]
+    return _listing(args, settings, shown, columns, "meetings.show")
 
 
 def _meeting_facts(meeting: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.services import status as status_service
 from bot.settings import Settings
+from bot.store import migrate, open_store
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 
@@ -269,3 +270,45 @@ def test_status_history_and_audit_list_from_the_cli(tmp_path: Path) -> None:
         == []
     )
     assert run_cli(tmp_path, "audit", "list", "--since", "soon").returncode == 2
+
+
+async def test_an_upgraded_database_corrects_the_frozen_years_and_tells_who_was_told(
+    tmp_path: Path, region: Region
+) -> None:
+    """The issue's damage, repaired: a version-8 database recorded 'inactive in 2025' for Brazil
+    and told it so, on calls nobody had data for. After the upgrade, the first refresh finds the
+    evidence says otherwise: a correction, audited, and one notice to Brazil."""
+    path = tmp_path / "old.db"
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    assert await migrate(conn, target=8) == 8
+    await conn.execute(
+        "INSERT INTO als VALUES ('ALS-BR-01', 'Instituto Exemplo de Cidadania Digital', 'BR',"
+        " 'D', '2018-06-01', 'pt', '2024-01-01')"
+    )
+    await conn.execute(
+        "INSERT INTO status_change (als_id, state, effective_on, reasons, policy, recorded_at)"
+        " VALUES ('ALS-BR-01', 'inactive', '2025-03-15', '[]', '{}', '2025-12-01')"
+    )
+    await conn.execute("INSERT INTO status_year VALUES ('ALS-BR-01', 2025, 1, '2026-01-01')")
+    await conn.close()
+
+    store = await open_store(path)
+    try:
+        await setup(store, region)  # the same ALS (upserted) and the rest of the roster
+        recorded = with_data(("2025-01", "2026-11"))
+        await joins(store, {als: recorded for als in PEOPLE})
+        report = await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
+        assert [i.als.als_id for i, _ in report.corrected] == ["ALS-BR-01"]
+        [entry] = await audit_service.listing(store, "status.correction", None)
+        assert entry["subject"] == "ALS-BR-01"
+        told = await notices_to(store, "joao.araujo@example.org")
+        assert [n["key"].split(":")[0] for n in told if ":email:" in n["key"]] == ["correction"]
+        async with store.execute(
+            "SELECT count(*) FROM status_year WHERE als_id = 'ALS-BR-01' AND was_inactive = 1"
+        ) as cur:
+            assert (await cur.fetchone())[0] == 0
+        # Nobody else was ever told anything, and nobody else is told now.
+        for als in ("ALS-AR-01", "ALS-HT-01", "ALS-JM-01", "ALS-MX-01", "ALS-CO-01"):
+            assert await notices_to(store, PEOPLE[als]) == [], als
+    finally:
+        await store.close()

@@ -68,6 +68,31 @@ async def record_held(
     return Held(meeting, added, present, changed=True, first=first)
 
 
+async def present(
+    conn: aiosqlite.Connection, meeting_id: int, now: datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A meeting and the ALSs present at it, once each: `sources` (joins, the Secretariat's
+    record), `people` who joined and `minutes` the longest of them stayed (None when unknown)."""
+    meeting = await calendar.meeting_or_refuse(conn, meeting_id, now)
+    merged: dict[str, dict[str, Any]] = {}
+    for row in await store.attendance(conn, meeting_id):
+        entry = merged.setdefault(
+            row["als_id"],
+            {
+                "als_id": row["als_id"],
+                "als_name": row["als_name"],
+                "sources": [],
+                "people": None,
+                "minutes": None,
+            },
+        )
+        entry["sources"].append(row["source"])
+        if row["source"] == "joins":
+            entry["people"] = row["people"]
+            entry["minutes"] = None if row["seconds"] is None else round(row["seconds"] / 60)
+    return meeting, list(merged.values())
+
+
 def read_attendance_csv(data: bytes) -> list[str]:
     """The `als_id` column of a CSV with a header row (UTF-8, with or without BOM)."""
     try:

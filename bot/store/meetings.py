@@ -210,3 +210,23 @@ async def record_attendance(
         "UPDATE meeting SET held_recorded_at = coalesce(held_recorded_at, ?) WHERE meeting_id = ?",
         (now, meeting_id),
     )
+
+
+async def attendance(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[str, Any]]:
+    """Who attended: per ALS, from joins (how many of its people, and the longest any of them
+    stayed, in seconds, when reports gave durations) and from the Secretariat's record."""
+    async with conn.execute(
+        "SELECT a.als_id, a.name AS als_name, 'joins' AS source, count(*) AS people,"
+        " max(t.seconds) AS seconds, a.subregion FROM"
+        " (SELECT e.person_id, sum(e.duration_s) AS seconds FROM meeting m"
+        f"  JOIN participation e ON e.kind = 'call_join' AND e.source = m.zoom_id {_IN_WINDOW}"
+        "  WHERE m.meeting_id = :id AND e.person_id IS NOT NULL GROUP BY e.person_id) t"
+        " JOIN person p ON p.person_id = t.person_id JOIN als a ON a.als_id = p.als_id"
+        " GROUP BY a.als_id"
+        " UNION ALL SELECT a.als_id, a.name, 'secretariat', NULL, NULL, a.subregion"
+        " FROM als_activity x JOIN als a ON a.als_id = x.als_id WHERE x.meeting_id = :id"
+        " AND x.kind = 'call_attendance' AND x.removed_at IS NULL"
+        " ORDER BY 6, 2, 3",
+        {"id": meeting_id},
+    ) as cur:
+        return [dict(row) async for row in cur]

@@ -15,11 +15,15 @@ import aiosqlite
 import pytest
 from icalendar import Calendar
 
+from bot.calls import CallJoin
 from bot.deps import iso
 from bot.errors import BadInput, RuleViolation
 from bot.region import Region
+from bot.services import attendance as attendance_service
 from bot.services import calendar as calendar_service
+from bot.services import calls as call_service
 from bot.services import meetings as meeting_service
+from bot.services import roster as roster_service
 from bot.services.outbox import deliver_due
 from bot.services.reminders import run_reminders
 from bot.settings import Settings
@@ -325,3 +329,42 @@ def test_held_records_attendance_the_bot_could_not_see(tmp_path: Path) -> None:
     ]
     assert all(r[3].startswith("cli") for r in rows)
     assert len(held) == 3  # meeting 1 twice (the repeat changed nothing), meeting 3 once
+
+
+async def test_show_merges_joins_and_the_secretariats_record(
+    store: aiosqlite.Connection, region: Region
+) -> None:
+    await roster_service.import_roster(store, region, EXAMPLE_ROSTER.read_bytes(), iso(START), "t")
+    meeting_id, _ = await meeting_service.add_meeting(
+        store, "monthly", START, 90, ZOOM, None, START, "t"
+    )
+    joins = [
+        CallJoin(ZOOM, "María Pérez", "maria.perez@example.org", START, 3000),
+        CallJoin(ZOOM, "Joaquín Núñez", "joaquin.nunez@example.org", START, 1200),
+        CallJoin(
+            ZOOM, "Joaquín Núñez", "joaquin.nunez@example.org", START + timedelta(hours=1), 2400
+        ),
+    ]
+    await call_service.record_joins(store, joins, START + timedelta(hours=3))
+    after = START + timedelta(days=1)
+    await attendance_service.record_held(store, meeting_id, ["ALS-AR-01", "ALS-BR-01"], after, "t")
+    meeting, present = await attendance_service.present(store, meeting_id, after)
+    assert meeting["attendance_recorded"] is True
+    assert present == [
+        {
+            "als_id": "ALS-AR-01",
+            "als_name": "Asociación Ficticia de Usuarios de Internet",
+            "sources": ["joins", "secretariat"],
+            "people": 2,
+            "minutes": 60,  # Joaquín's two stays, the longest of the ALS's people
+        },
+        {
+            "als_id": "ALS-BR-01",
+            "als_name": "Instituto Exemplo de Cidadania Digital",
+            "sources": ["secretariat"],
+            "people": None,
+            "minutes": None,
+        },
+    ]
+    with pytest.raises(BadInput):
+        await attendance_service.present(store, 99, after)

@@ -26,6 +26,9 @@ TABLES = {
     "proxy",
     "confirmation",
     "outbox",
+    "als_activity",
+    "status_judgement",
+    "status_told",
 }
 
 
