@@ -84,7 +84,9 @@ def _day(moment: str) -> date:
 def _month(text: str) -> Reason:
     """'2026-10' -> 'Oct 2026' in the reader's language."""
     year, month = text.split("-")
-    return Reason("common.month_year", {"month": Reason(f"common.month.{int(month)}"), "year": year})
+    return Reason(
+        "common.month_year", {"month": Reason(f"common.month.{int(month)}"), "year": year}
+    )
 
 
 # --- the evidence a judgement rests on ---------------------------------------------------------

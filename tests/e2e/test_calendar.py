@@ -308,6 +308,13 @@ def test_held_records_attendance_the_bot_could_not_see(tmp_path: Path) -> None:
     more = run_cli(tmp_path, "meetings", "held", "1", "--from", str(sheet))
     assert more.returncode == 0 and "Added" in more.stderr and "ALS-CO-01" in more.stderr
     assert meetings_json(tmp_path)[1]["als_present"] == 3
+    shown = run_cli(tmp_path, "meetings", "show", "1", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    assert sorted((r["als_id"], r["sources"]) for r in json.loads(shown.stdout)) == [
+        ("ALS-AR-01", ["secretariat"]),
+        ("ALS-BR-01", ["secretariat"]),
+        ("ALS-CO-01", ["secretariat"]),
+    ]
 
     sheet.write_text("ALS-CO-01\n", encoding="utf-8")
     no_header = run_cli(tmp_path, "meetings", "held", "2", "--from", str(sheet))

@@ -6,6 +6,10 @@ ALTER TABLE meeting ADD COLUMN cancelled_at TEXT;
 ALTER TABLE meeting ADD COLUMN ended_at TEXT;
 ALTER TABLE meeting ADD COLUMN held_recorded_at TEXT;
 ALTER TABLE meeting ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+-- Before this version an invitation's SEQUENCE was the minutes since 1970 when it was written; a
+-- meeting that may have been sent that way starts above any such number, so calendars take its
+-- later changes.
+UPDATE meeting SET sequence = CAST(strftime('%s', 'now') AS INTEGER) / 60;
 
 -- Participation at ALS level that the bot cannot see: other mechanisms the rule names (working-group
 -- work, events: `participation add`), and calls whose attendance the Secretariat recorded
