@@ -111,6 +111,8 @@ def test_a_list_post_to_the_running_bot_shows_in_participation(
             "kind": "list_post",
             "source": "lac-discuss-en.atlarge-lists.icann.org",
             "occurred_at": "2026-11-16T15:00:00+00:00",
+            "activity_id": None,  # set on participation the Secretariat records (issue 13)
+            "note": None,
         }
     ]
 
