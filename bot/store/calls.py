@@ -11,13 +11,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.store.meetings import WINDOW_AFTER_MINUTES, WINDOW_BEFORE
+from bot.store.meetings import window_closes, window_opens
 
-_OPENS = f"strftime('%Y-%m-%dT%H:%M:%S+00:00', start_at, '{WINDOW_BEFORE}')"
-_CLOSES = (
-    "strftime('%Y-%m-%dT%H:%M:%S+00:00', start_at,"
-    f" '+' || (duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
-)
+_OPENS = window_opens()
+_CLOSES = window_closes()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,23 @@ WINDOW_BEFORE = "-60 minutes"
 WINDOW_AFTER_MINUTES = 60
 
 
+def window_opens(table: str = "") -> str:
+    """SQL: when the window of the meeting row (`table`, e.g. "m", or none) opens, as ISO text
+    comparable with stored UTC times: an hour before its start."""
+    t = f"{table}." if table else ""
+    return f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {t}start_at, '{WINDOW_BEFORE}')"
+
+
+def window_closes(table: str = "") -> str:
+    """SQL: when the window closes: an hour after the planned end. Joins after it belong to no
+    meeting."""
+    t = f"{table}." if table else ""
+    return (
+        f"strftime('%Y-%m-%dT%H:%M:%S+00:00', {t}start_at,"
+        f" '+' || ({t}duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
+    )
+
+
 @dataclass(frozen=True)
 class Meeting:
     kind: str  # monthly | wg | assembly
@@ -53,20 +70,12 @@ async def upsert(conn: aiosqlite.Connection, m: Meeting, now: str) -> tuple[int,
 
 
 # A join `e` falls in meeting `m`'s window: from an hour before its start to an hour after its end.
-_IN_WINDOW = (
-    f" AND e.occurred_at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at, '{WINDOW_BEFORE}')"
-    " AND e.occurred_at <= strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
-    f" '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
-)
+_IN_WINDOW = f" AND e.occurred_at >= {window_opens('m')} AND e.occurred_at <= {window_closes('m')}"
 # The joins of meeting `m`: same Zoom number, inside the window.
 _ATTENDED = " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id" + _IN_WINDOW
-# When meeting `m`'s window closes: joins after it belong to no meeting.
-WINDOW_END = (
-    "strftime('%Y-%m-%dT%H:%M:%S+00:00', m.start_at,"
-    f" '+' || (m.duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes')"
-)
+WINDOW_END = window_closes("m")
 # Issue 13 (RoP, auxiliary rule to Rule 1): a call counts as missed only when its attendance is
-# known at the moment `?` -- the Secretariat recorded who attended, Zoom said it ended, or joins
+# known at the moment `:as_of` -- the Secretariat recorded who attended, Zoom said it ended, or joins
 # were recorded for it (by webhook or report, matched or not) and its window has closed, so no
 # late joiner is judged absent while the call is still on.
 ATTENDANCE_KNOWN = (

@@ -12,7 +12,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.status_history import Spell, Told
-from bot.store.meetings import ATTENDANCE_KNOWN, WINDOW_AFTER_MINUTES, WINDOW_BEFORE
+from bot.store.meetings import ATTENDANCE_KNOWN, window_closes, window_opens
 
 
 def _moment(text: str) -> datetime:
@@ -39,10 +39,7 @@ async def monthly_calls(conn: aiosqlite.Connection, until: str) -> list[MonthlyC
 
 # Each monthly meeting's window, as text comparable with participation.occurred_at.
 _WINDOWS = (
-    "SELECT meeting_id, zoom_id,"
-    f" strftime('%Y-%m-%dT%H:%M:%S+00:00', start_at, '{WINDOW_BEFORE}') AS lo,"
-    " strftime('%Y-%m-%dT%H:%M:%S+00:00', start_at,"
-    f"  '+' || (duration_min + {WINDOW_AFTER_MINUTES}) || ' minutes') AS hi"
+    f"SELECT meeting_id, zoom_id, {window_opens()} AS lo, {window_closes()} AS hi"
     " FROM meeting WHERE kind = 'monthly' AND start_at <= ? AND zoom_id IS NOT NULL"
 )
 
