@@ -688,14 +688,20 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         message(t("status.future_record", lang, value=args.as_of), style="red")
         return USAGE
 
-    async def go() -> tuple[list[status_service.AlsStatus], Region, datetime | None]:
+    async def go() -> tuple[list[status_service.AlsStatus], Region, datetime | None] | datetime:
         async with _store(settings) as (conn, region):
             if args.record:
-                await status_service.refresh(conn, region, settings, as_of, _actor())
+                done = await status_service.refresh(conn, region, settings, as_of, _actor())
+                if done.behind is not None:
+                    return done.behind
             items = await status_service.statuses(conn, region, as_of)
             return items, region, await status_service.records_start(conn, region)
 
-    items, region, start = asyncio.run(go())
+    found = asyncio.run(go())
+    if isinstance(found, datetime):
+        message(t("status.record_behind", lang, value=args.as_of, last=iso(found)), style="red")
+        return USAGE
+    items, region, start = found
     rows = [status_view.status_row(i, region, lang) for i in items]
     if args.format == "json":
         print_json(rows)

@@ -58,14 +58,18 @@ class Scheduler:
                 self.deps.store, self.deps.region, self.deps.settings, now, "scheduler"
             )
             self.last_refresh = now
-            text = t(
-                "run.log.refresh",
-                self.deps.settings.language,
-                changes=len(report.changed),
-                warnings=len(report.warned),
-                queued=report.queued,
-            )
-            log.info(text)
+            lang = self.deps.settings.language
+            if report.behind is not None:
+                log.warning(t("run.log.refresh_behind", lang, last=report.behind.isoformat()))
+            else:
+                text = t(
+                    "run.log.refresh",
+                    lang,
+                    changes=len(report.changed),
+                    warnings=len(report.warned),
+                    queued=report.queued,
+                )
+                log.info(text)
         deps = self.deps
         await run_reminders(deps.store, deps.region, deps.settings, now)
         await digests.call_reports(deps.store, deps.region, deps.settings, now)

@@ -312,3 +312,31 @@ async def test_an_upgraded_database_corrects_the_frozen_years_and_tells_who_was_
             assert await notices_to(store, PEOPLE[als]) == [], als
     finally:
         await store.close()
+
+
+async def test_a_record_never_goes_back_before_a_later_one(
+    store: aiosqlite.Connection, region: Region, tmp_path: Path
+) -> None:
+    """Judging 1 October after 20 November would undo Brazil's inactivity and tell it so."""
+    await setup(store, region)
+    recorded = with_data(("2025-01", "2026-11"))
+    attended = {als: recorded for als in PEOPLE}
+    attended["ALS-BR-01"] = [i for i in recorded if i < month("2026-09")]
+    await joins(store, attended)
+    await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
+    queued = len(await notices_to(store, "joao.araujo@example.org"))
+    back = await status_service.refresh(
+        store, region, SETTINGS, datetime(2026, 10, 1, tzinfo=UTC), "cli"
+    )
+    assert back.behind is not None and back.changed == [] and back.corrected == []
+    assert len(await notices_to(store, "joao.araujo@example.org")) == queued
+    history = await status_service.history_rows(store, "ALS-BR-01")
+    assert history is not None and [r["state"] for r in history] == ["inactive"]
+
+
+def test_the_cli_refuses_a_back_dated_record(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    assert run_cli(tmp_path, "status", "--record", "--as-of", "2026-11-20").returncode == 0
+    back = run_cli(tmp_path, "status", "--record", "--as-of", "2026-10-01")
+    assert back.returncode == 2 and "cannot go back to 2026-10-01" in back.stderr
+    assert run_cli(tmp_path, "status", "--as-of", "2026-10-01").returncode == 0

@@ -59,6 +59,11 @@ async def statuses(conn: aiosqlite.Connection, region: Region, as_of: datetime) 
     return out
 
 
+async def recorded_until(conn: aiosqlite.Connection) -> datetime | None:
+    """The latest moment statuses were recorded for (a record never goes back before it)."""
+    return await status_store.judged_until(conn)
+
+
 async def records_start(conn: aiosqlite.Connection, region: Region) -> datetime | None:
     """Where the participation record starts: the region's `records_since`, else the first
     meeting or event on record (None: nothing on record yet)."""
@@ -99,6 +104,7 @@ class RefreshReport:
     past: list[tuple[AlsStatus, list[history.Spell]]] = field(default_factory=list)
     corrected: list[tuple[AlsStatus, Correction]] = field(default_factory=list)
     queued: int = 0
+    behind: datetime | None = None  # nothing done: statuses were recorded up to this later moment
 
 
 @dataclass(frozen=True)
@@ -119,8 +125,14 @@ async def refresh(
     """Judge every ALS again from all the evidence; record changes of today's state, past changes
     found afterwards and corrections of earlier judgements (audited); tell each ALS what it must
     be told, once; sum it all up once for the Secretariat."""
-    current = await statuses(conn, region, now)
     report = RefreshReport()
+    last = await status_store.judged_until(conn)
+    if last is not None and now < last:
+        # A record is history: judging an earlier day after a later one would undo it (and tell
+        # ALSs so). The clock went back, or a back-dated --record (which the CLI refuses).
+        report.behind = last
+        return report
+    current = await statuses(conn, region, now)
     async with transaction(conn):
         run = _Run(
             region,

@@ -75,9 +75,9 @@ _IN_WINDOW = f" AND e.occurred_at >= {window_opens('m')} AND e.occurred_at <= {w
 _ATTENDED = " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id" + _IN_WINDOW
 WINDOW_END = window_closes("m")
 # Issue 13 (RoP, auxiliary rule to Rule 1): a call counts as missed only when its attendance is
-# known at the moment `:as_of` -- the Secretariat recorded who attended, Zoom said it ended, or joins
-# were recorded for it (by webhook or report, matched or not) and its window has closed, so no
-# late joiner is judged absent while the call is still on.
+# known at `:as_of` -- the Secretariat recorded who attended, Zoom said it ended, or joins were
+# recorded for it (by webhook or report, matched or not) and its window has closed, so no late
+# joiner is judged absent while the call is still on.
 ATTENDANCE_KNOWN = (
     "(m.held_recorded_at IS NOT NULL OR m.ended_at <= :as_of"
     f" OR ({WINDOW_END} <= :as_of AND EXISTS (SELECT 1 {_ATTENDED})))"

@@ -170,6 +170,13 @@ async def judgements(conn: aiosqlite.Connection) -> dict[str, Judgement]:
         }
 
 
+async def judged_until(conn: aiosqlite.Connection) -> datetime | None:
+    """The latest moment statuses were recorded for."""
+    async with conn.execute("SELECT max(judged_until) FROM status_judgement") as cur:
+        row = await cur.fetchone()
+    return _moment(row[0]) if row and row[0] else None
+
+
 async def save_judgement(
     conn: aiosqlite.Connection, als_id: str, judgement: Judgement, now: str
 ) -> None:
