@@ -16,7 +16,8 @@ from bot.deps import iso
 from bot.domain import status_history as history
 from bot.domain.reasons import Reason
 from bot.domain.roster import AlsRecord
-from bot.domain.status import AlsFacts, Call, Status, StatusPolicy, evaluate
+from bot.domain.status import AlsFacts, Call, Status, evaluate
+from bot.domain.status_policy import StatusPolicy
 from bot.region import Region
 from bot.services.outbox import queue_for, reachable
 from bot.settings import Settings

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.status import AlsFacts, Call, State, Status, StatusPolicy, evaluate
+from bot.domain.status import AlsFacts, Call, State, Status, evaluate
+from bot.domain.status_policy import StatusPolicy
 
 CALL_MONTHS = [f"{y}-{m:02d}" for y in range(2020, 2026) for m in range(1, 13)]
 
