@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+# No Zoom call lasts longer than this (Zoom ends every meeting after 30 hours): a longer one, or a
+# join that stayed longer, is nonsense in the data.
+LONGEST_CALL = timedelta(hours=30)
 
 
 @dataclass(frozen=True)
@@ -33,5 +38,9 @@ class CallEnded:
 
 
 def normalise_meeting_id(value: object) -> str:
-    """'852 1848 6288', '852-1848-6288', 85218486288 -> '85218486288'."""
-    return "".join(ch for ch in str(value) if ch.isdigit())
+    """'852 1848 6288', '852-1848-6288', 85218486288 -> '85218486288'. Digits of any script are
+    the ASCII digits they stand for ('８５２…' -> '852…'); anything but a string or a whole number
+    (an object, a list, a float, a boolean) is no id: ''."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return "".join(str(unicodedata.decimal(ch)) for ch in str(value) if ch.isdecimal())

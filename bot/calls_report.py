@@ -12,10 +12,10 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.calls import CallJoin
+from bot.calls import LONGEST_CALL, CallJoin
 from bot.domain.reasons import Reason
 
 # Column names, compared without accents or case, in the languages Zoom exports.
@@ -119,9 +119,19 @@ def _row(
     moment = _time(joined, zone, day_first)
     if moment is None:
         return Reason("zoomreport.bad_time", {"value": joined})
-    minutes = cell("duration")
-    duration = int(float(minutes) * 60) if minutes.replace(".", "", 1).isdigit() else None
-    return CallJoin(meeting_id, name, email, moment, duration)
+    return CallJoin(meeting_id, name, email, moment, _seconds(cell("duration")))
+
+
+def _seconds(minutes: str) -> int | None:
+    """The row's duration in seconds; None (unknown) when it is no number of minutes or longer
+    than any Zoom call."""
+    try:
+        seconds = float(minutes) * 60 if minutes.replace(".", "", 1).isdigit() else None
+    except ValueError:  # digits that are no number: '²'
+        return None
+    if seconds is None or not seconds <= LONGEST_CALL.total_seconds():
+        return None
+    return int(seconds)
 
 
 def _time(text: str, zone: ZoneInfo, day_first: bool) -> datetime | None:
@@ -131,5 +141,10 @@ def _time(text: str, zone: ZoneInfo, day_first: bool) -> datetime | None:
             local = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return local.replace(tzinfo=zone)
+        moment = local.replace(tzinfo=zone)
+        try:
+            moment.astimezone(UTC)  # year 1 east of Greenwich, 9999 west of it: not in UTC
+        except OverflowError:
+            return None
+        return moment
     return None

@@ -12,6 +12,7 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -85,12 +86,13 @@ def main(argv: list[str] | None = None) -> int:
             style="red",
         )
         return USAGE
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s"))
     logging.basicConfig(
         level=settings.log_level.upper()
         if settings.log_level.upper() in logging._nameToLevel
         else "INFO",
-        format="%(asctime)s %(levelname)s %(message)s",
-        stream=sys.stderr,
+        handlers=[handler],
     )
     command: Command = args.command
     try:
@@ -111,6 +113,21 @@ def main(argv: list[str] | None = None) -> int:
         message(render(exc.reason, settings.language), style="red")
         return REJECTED if isinstance(exc, BadInput) else USAGE
     return USAGE
+
+
+class OneLineFormatter(logging.Formatter):
+    """One event, one line: line breaks and other control characters in what a sender wrote (a
+    Zoom display name, a mail header) are escaped, so nobody can forge a line of the log
+    (PRODUCT.md, "Clear errors"). A traceback, added after the message, keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return LINE_BREAKS.sub(
+            lambda m: m.group().encode("unicode_escape").decode("ascii"),
+            super().formatMessage(record),
+        )
+
+
+LINE_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
@@ -383,21 +400,35 @@ def _start_arg(text: str, lang: str) -> datetime | None:
         if start.tzinfo is None:
             message(t("meetings.error.no_zone", lang, value=text), style="red")
             return None
-        return start
-    if start.tzinfo is not None:
-        message(t("meetings.error.offset_and_zone", lang, value=text), style="red")
+        local = start
+    else:
+        if start.tzinfo is not None:
+            message(t("meetings.error.offset_and_zone", lang, value=text), style="red")
+            return None
+        try:
+            zone = ZoneInfo(zone_name.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            message(t("meetings.error.bad_zone", lang, zone=zone_name.strip()), style="red")
+            return None
+        local = start.replace(tzinfo=zone)
+    if not _in_utc(local):
+        message(t("meetings.error.bad_start", lang, value=text), style="red")
         return None
-    try:
-        zone = ZoneInfo(zone_name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        message(t("meetings.error.bad_zone", lang, zone=zone_name.strip()), style="red")
-        return None
-    local = start.replace(tzinfo=zone)
-    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start:
+    if zone_name and local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != start:
         # A time the clocks skip when daylight saving time begins does not exist there.
         message(t("meetings.error.no_such_time", lang, value=when, zone=zone.key), style="red")
         return None
     return local
+
+
+def _in_utc(moment: datetime) -> bool:
+    """Whether the moment can be written in UTC, as the database keeps times (year 1 east of
+    Greenwich and 9999 west of it cannot)."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def cmd_meetings_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -591,6 +622,9 @@ def _meeting_facts(meeting: dict[str, Any]) -> dict[str, Any]:
 def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.language
     meeting_id = normalise_meeting_id(args.zoom_id)
+    if not 9 <= len(meeting_id) <= 12:
+        message(t("meetings.error.bad_zoom_id", lang, value=args.zoom_id), style="red")
+        return USAGE
     try:
         zone = ZoneInfo(args.tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -666,17 +700,23 @@ def parse_as_of(text: str | None) -> datetime | None:
     if text is None:
         return utc_now()
     try:
-        if len(text) == 10:
-            return datetime.fromisoformat(text).replace(hour=23, minute=59, second=59, tzinfo=UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if len(text) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # The rule looks a year past the date (grace, recovery): 9999 is past the calendar, and year 1
+    # east of Greenwich cannot be written in UTC.
+    return moment if _in_utc(moment) and moment.astimezone(UTC).year < 9999 else None
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.language
-    if args.history:
+    if args.history is not None:
+        if args.record or args.as_of:
+            message(t("status.history.alone", lang), style="red")
+            return USAGE
         return cmd_status_history(args, settings)
     as_of = parse_as_of(args.as_of)
     if as_of is None:

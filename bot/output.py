@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,7 +37,7 @@ def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def print_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str], title: str
 ) -> None:
-    table = Table(title=title, show_lines=False)
+    table = Table(title=Text(title), show_lines=False)
     for header in headers:
         table.add_column(header)
     for row in rows:
@@ -45,11 +46,20 @@ def print_table(
     Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
-def _cell(value: Any) -> Text | str:
-    """A cell; a (text, style) pair is shown in that style (states in colour)."""
+def _cell(value: Any) -> Text:
+    """A cell; a (text, style) pair is shown in that style (states in colour). Shown as written:
+    never read as rich markup ('[/]' in a note), control characters other than line breaks escaped
+    so a stored name cannot drive the terminal."""
     if isinstance(value, tuple):
-        return Text(str(value[0]), style=value[1])
-    return "" if value is None else str(value)
+        return Text(_shown(str(value[0])), style=value[1])
+    return Text("" if value is None else _shown(str(value)))
+
+
+def _shown(text: str) -> str:
+    return CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # all but the line break
 
 
 def print_title(text: str) -> None:

@@ -219,6 +219,7 @@ KINDS = ("working_group", "event")
         ("event", "20260301", "x", ["participation.refused.bad_date"]),
         ("call_join", "2026-03-01", "x", ["participation.refused.unknown_kind"]),
         ("event", "2026-03-01", "a\u202eb", ["participation.refused.control_note"]),
+        ("event", "2026-03-01", "a\u2028b", ["participation.refused.control_note"]),
         (
             "x",
             "nope",
@@ -263,3 +264,9 @@ def test_a_region_file_with_bad_kinds_is_refused_at_load(tmp_path: Path, kinds: 
     path.write_text(text[:start] + kinds + text[end:], encoding="utf-8")
     with pytest.raises(RegionError, match="participation_kinds"):
         load_region(path)
+
+
+def test_remove_of_a_number_past_the_database_range_is_unknown(roster: Path) -> None:
+    huge = "9" * 25
+    done = run_cli(roster, "participation", "remove", huge)
+    assert done.returncode == 1 and f"There is no participation {huge}" in done.stderr, done.stderr

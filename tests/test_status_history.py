@@ -340,3 +340,56 @@ def test_the_cli_refuses_a_back_dated_record(tmp_path: Path) -> None:
     back = run_cli(tmp_path, "status", "--record", "--as-of", "2026-10-01")
     assert back.returncode == 2 and "cannot go back to 2026-10-01" in back.stderr
     assert run_cli(tmp_path, "status", "--as-of", "2026-10-01").returncode == 0
+
+
+def test_dates_past_the_calendar_and_an_empty_als_are_refused_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """A date the rule cannot judge (a year after it is past 9999, or before year 1 in UTC) is not
+    a date (exit 2); `--history ""` asks for an ALS's history and finds none (exit 1)."""
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    for args in (
+        ("status", "--as-of", "9999-12-31"),
+        ("status", "--as-of", "0001-01-01T00:00+01:00"),
+        ("election", "roll", "--as-of", "9999-12-31T23:59:59-05:00"),
+    ):
+        done = run_cli(tmp_path, *args)
+        assert done.returncode == 2 and "is not a date" in done.stderr, (args, done.stderr)
+    empty = run_cli(tmp_path, "status", "--history", "", "--format", "json")
+    assert (empty.returncode, empty.stdout) == (1, ""), empty.stderr
+    assert "No ALS has the id" in empty.stderr
+
+
+async def test_a_notice_not_yet_sent_is_withdrawn_when_a_newer_one_supersedes_it(
+    store: aiosqlite.Connection, region: Region
+) -> None:
+    await setup(store, region)
+    recorded = with_data(("2025-01", "2026-11"))
+    attended = {als: recorded for als in PEOPLE}
+    attended["ALS-BR-01"] = [i for i in recorded if i < month("2026-09")]
+    await joins(store, attended)
+    await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")  # nothing sent yet
+    await joins(store, {"ALS-BR-01": [month("2026-10")]})
+    await status_service.refresh(store, region, SETTINGS, NOW + timedelta(hours=2), "scheduler")
+    async with store.execute(
+        "SELECT dedup_key, channel, state FROM outbox"
+        " WHERE recipient IN ('joao.araujo@example.org', 'U0000003') ORDER BY outbox_id"
+    ) as cur:
+        rows = [(k.split(":")[0], channel, state) async for k, channel, state in cur]
+    assert rows == [
+        ("status", "email", "dropped"),
+        ("status", "slack", "dropped"),
+        ("correction", "email", "pending"),
+        ("correction", "slack", "pending"),
+    ]  # the 'inactive' notice never leaves
+
+
+def test_history_takes_no_record_and_a_cancelled_call_is_not_added_back(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    both = run_cli(tmp_path, "status", "--history", "ALS-BR-01", "--record")
+    assert both.returncode == 2 and "--history" in both.stderr
+    start = ("--kind", "monthly", "--start", "2026-10-15T15:00Z", "--zoom-id", ZOOM)
+    assert run_cli(tmp_path, "meetings", "add", *start).returncode == 0
+    assert run_cli(tmp_path, "meetings", "cancel", "1").returncode == 0
+    again = run_cli(tmp_path, "meetings", "add", *start)
+    assert again.returncode == 1 and "a cancelled call stays cancelled" in again.stderr

@@ -223,3 +223,25 @@ def test_joins_outside_every_meeting_are_named_by_line_and_the_rest_imported(
     assert [(e["als_id"], e["occurred_at"]) for e in _logged(tmp_path)] == [
         ("ALS-JM-01", "2026-11-17T12:02:00+00:00")
     ]
+
+
+def test_durations_it_cannot_read_are_unknown_and_times_past_the_calendar_rejected() -> None:
+    """A duration that is no number, or longer than any Zoom call, is unknown, not a crash; a join
+    time that cannot be written in UTC is an unreadable time, named by its line."""
+    data = (
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n"
+        "Keisha Brown,keisha.brown@example.org,11/17/2026 12:02:00 PM,,²\n"
+        f"Keisha Brown,keisha.brown@example.org,11/17/2026 12:03:00 PM,,{'9' * 400}\n"
+        f"Keisha Brown,keisha.brown@example.org,11/17/2026 12:04:00 PM,,{'9' * 300}\n"
+        "Keisha Brown,keisha.brown@example.org,01/01/0001 00:00:00,,5\n"
+    )
+    report = parse_report(data.encode(), "85218486288", ZoneInfo("Asia/Tokyo"))
+    assert [j.duration_s for j in report.joins] == [None, None, None]
+    assert [(line, r.key) for line, r in report.rejected] == [(5, "zoomreport.bad_time")]
+
+
+def test_backfill_refuses_a_zoom_id_that_is_no_meeting_number(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(ENGLISH, encoding="utf-8")
+    done = run_cli(tmp_path, "backfill", "zoom-report", str(path), "--zoom-id", "abc")
+    assert done.returncode == 2 and "abc is not a Zoom meeting number" in done.stderr, done.stderr

@@ -19,6 +19,8 @@ from bot.domain.reasons import Reason
 
 MAX_NOTE = 500  # characters: a line for the log, not a report
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Control characters, and the line and paragraph separators (U+2028, U+2029) that break a line too.
+LINE_BREAKING = frozenset(("Cc", "Zl", "Zp"))
 # Bidirectional overrides and isolates can make a note read differently from what is stored.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -49,7 +51,7 @@ def check_activity(
 def check_note(text: str) -> list[Reason]:
     if not text:
         return [Reason("participation.refused.no_note")]
-    if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in text):
+    if any(unicodedata.category(ch) in LINE_BREAKING or ch in BIDI_CONTROLS for ch in text):
         return [Reason("participation.refused.control_note")]
     if len(text) > MAX_NOTE:
         return [Reason("participation.refused.long_note", {"length": len(text), "max": MAX_NOTE})]

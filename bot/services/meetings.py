@@ -9,6 +9,8 @@ from typing import Any
 import aiosqlite
 
 from bot.deps import iso
+from bot.domain.reasons import Reason
+from bot.errors import BadInput
 from bot.store import audit_log
 from bot.store import meetings as store
 from bot.store.transaction import transaction
@@ -35,7 +37,17 @@ async def add_meeting(
     """Register (or update) a meeting; idempotent for the same kind and start time; audited."""
     meeting = store.Meeting(kind, iso(start), duration_min, zoom_id, title)
     async with transaction(conn):
-        existing = {m["start_at"] for m in await store.by_kind(conn, kind)}
+        same_kind = await store.by_kind(conn, kind)
+        existing = {m["start_at"] for m in same_kind}
+        for old in same_kind:
+            if old["start_at"] == meeting.start_at and old["cancelled_at"]:
+                # A cancelled call stays cancelled: it is history (neither attended nor missed).
+                params = {
+                    "id": old["meeting_id"],
+                    "start": meeting.start_at,
+                    "cancelled": old["cancelled_at"][:10],
+                }
+                raise BadInput(Reason("meetings.refused.add_cancelled", params))
         meeting_id, changed = await store.upsert(conn, meeting, iso(now))
         if changed:
             data: dict[str, Any] = {

@@ -22,6 +22,7 @@ from bot.region import Region
 from bot.services.outbox import queue_for, reachable
 from bot.settings import Settings
 from bot.store import audit_log
+from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
 from bot.store import status as status_store
 from bot.store.transaction import transaction
@@ -311,6 +312,9 @@ async def _notify(
     if due is not None and reachable(run.settings, reps):
         was = told if due is history.Notice.CORRECTION else None
         payload = notices.status_notice(als, status, langs, run.region.ralo, was)
+        # An earlier notice still waiting in the outbox says what no longer holds: never send it.
+        for kind in history.Notice:
+            await outbox_store.withdraw(conn, f"{kind.value}:{als.als_id}:", "superseded")
         key = f"{due.value}:{als.als_id}:{status.state.value}:{status.since}"
         queued += await queue_for(conn, run.settings, key, reps, payload, run.now)
         since = status.since.isoformat() if status.since else None

@@ -40,11 +40,13 @@ async def windows(conn: aiosqlite.Connection, zoom_id: str) -> list[MeetingWindo
 
 
 async def meeting_at(conn: aiosqlite.Connection, zoom_id: str, moment: str) -> int | None:
-    """The meeting with this number whose window holds `moment`; the nearest start if several."""
+    """The meeting with this number whose window holds `moment`; if several, one not cancelled
+    (a cancelled call was not held), then the nearest start."""
     async with conn.execute(
         "SELECT meeting_id FROM meeting WHERE zoom_id = :zoom"
         f" AND {_OPENS} <= :moment AND {_CLOSES} >= :moment"
-        " ORDER BY abs(julianday(start_at) - julianday(:moment)), meeting_id LIMIT 1",
+        " ORDER BY cancelled_at IS NOT NULL, abs(julianday(start_at) - julianday(:moment)),"
+        " meeting_id LIMIT 1",
         {"zoom": zoom_id, "moment": moment},
     ) as cur:
         row = await cur.fetchone()

@@ -112,7 +112,7 @@ async def listing(conn: aiosqlite.Connection, as_of: str) -> list[dict[str, Any]
 
 async def by_kind(conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]:
     async with conn.execute(
-        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id FROM meeting"
+        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id, cancelled_at FROM meeting"
         " WHERE kind = ? ORDER BY start_at",
         (kind,),
     ) as cur:
@@ -145,6 +145,8 @@ async def als_present(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[
 async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> dict[str, Any] | None:
     """One meeting with its version (`sequence`), when it was cancelled or its attendance recorded
     by the Secretariat, and whether its attendance is known at `as_of`."""
+    if meeting_id.bit_length() > 63:  # past SQLite's INTEGER: no row has that number
+        return None
     async with conn.execute(
         "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, m.sequence,"
         f" m.cancelled_at, m.held_recorded_at, {ATTENDANCE_KNOWN} AS attendance_recorded"

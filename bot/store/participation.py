@@ -200,6 +200,8 @@ async def insert_activity(
 
 
 async def activity(conn: aiosqlite.Connection, activity_id: int) -> dict[str, Any] | None:
+    if activity_id.bit_length() > 63:  # past SQLite's INTEGER: no row has that number
+        return None
     async with conn.execute(
         "SELECT activity_id, als_id, kind, occurred_at, meeting_id, note, removed_at, removed_by"
         " FROM als_activity WHERE activity_id = ?",

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.calls import CallEnded, CallJoin, CallLeave, normalise_meeting_id
+from bot.calls import LONGEST_CALL, CallEnded, CallJoin, CallLeave, normalise_meeting_id
 from bot.deps import Deps
 from bot.i18n import t
 from handlers import call_ended, call_join
@@ -89,7 +89,9 @@ def decode(body: bytes) -> ZoomEvent | None:
         if kind == "meeting.participant_joined":
             return CallJoin(meeting_id, name, email, _time(person["join_time"]))
         return CallLeave(meeting_id, name, email, _time(person["leave_time"]))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
+        # OverflowError: a time that cannot be written in UTC (year 1 east of Greenwich, 9999
+        # west of it); RecursionError: JSON nested deeper than Python parses.
         raise Rejected("bad_payload") from None
 
 
@@ -97,8 +99,10 @@ def _ended(meeting: dict[str, Any]) -> CallEnded:
     """`payload.object` of meeting.ended: `id`, and `start_time`/`end_time` of this occurrence."""
     meeting_id = normalise_meeting_id(meeting["id"])
     started, ended = _time(meeting["start_time"]), _time(meeting["end_time"])
-    if not meeting_id or ended < started:
-        raise ValueError("no meeting id, or an end before the start")
+    if not meeting_id or not started <= ended <= started + LONGEST_CALL:
+        # An end only moves later once set (bot/store/calls.py), so a far-future one would keep
+        # the call's attendance unknown for good.
+        raise ValueError("no meeting id, or an end before the start or past Zoom's longest call")
     return CallEnded(meeting_id, started, ended)
 
 

@@ -375,3 +375,30 @@ async def test_show_merges_joins_and_the_secretariats_record(
     ]
     with pytest.raises(BadInput):
         await attendance_service.present(store, 99, after)
+
+
+def test_numbers_and_times_past_what_can_be_stored_are_refused_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    """A meeting number beyond SQLite's INTEGER range is no meeting (exit 1); a start that cannot
+    be written in UTC is not a date and time (exit 2); never a traceback, and nothing changes."""
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    start = ("--kind", "monthly", "--start", "2026-12-15T15:00Z", "--zoom-id", ZOOM)
+    assert run_cli(tmp_path, "meetings", "add", *start).returncode == 0
+    huge = "9" * 25
+    for args in (
+        ("cancel", huge),
+        ("show", huge),
+        ("held", huge, "--attended", "ALS-AR-01"),
+        ("move", huge, "--start", "2027-01-01T00:00Z"),
+    ):
+        done = run_cli(tmp_path, "meetings", *args)
+        assert done.returncode == 1 and f"There is no meeting {huge}" in done.stderr, done.stderr
+    for args in (
+        ("move", "1", "--start", "9999-12-31T23:59:59-01:00"),
+        ("add", "--kind", "wg", "--start", "0001-01-01T00:00+01:00"),
+    ):
+        done = run_cli(tmp_path, "meetings", *args)
+        assert done.returncode == 2 and "is not a date and time" in done.stderr, done.stderr
+    [meeting] = meetings_json(tmp_path).values()
+    assert (meeting["start_at"], meeting["cancelled"]) == ("2026-12-15T15:00:00+00:00", False)

@@ -7,15 +7,19 @@ import hmac
 import json
 import logging
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.services import calendar as calendar_service
 from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.store import participation as events
+from tests.conftest import wait_until
+from tests.e2e.bot_process import BotProcess
 from tests.e2e.zoom_helpers import (
     MEETING,
     SECRET,
@@ -291,3 +295,84 @@ async def test_meeting_ended_without_times_or_ending_before_it_started_is_a_400(
     for body in (backwards, no_end):
         assert (await zoom.post(body))[0] == 400
     assert set((await _ended_at(zoom)).values()) == {None}
+
+
+def _ended_of(meeting_id: object, start: str = "2026-12-15T15:00:12Z", end: str = "") -> bytes:
+    body = {"id": meeting_id, "start_time": start, "end_time": end or "2026-12-15T16:02:40Z"}
+    return json.dumps({"event": "meeting.ended", "payload": {"object": body}}).encode()
+
+
+async def test_signed_payloads_it_cannot_read_are_a_400_not_a_500(zoom: ZoomBot) -> None:
+    """Times that cannot be written in UTC, JSON nested past Python's recursion limit, and ids that
+    are neither a string nor a number are nonsense (400, Zoom does not retry), not a crash (500,
+    retried for ever); nothing is stored and the server keeps serving."""
+    await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    deep = b'{"event": "meeting.ended", "payload": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    bodies = [
+        _ended_of(MEETING, start="0001-01-01T00:00:00+01:00"),
+        _ended_of(MEETING, end="9999-12-31T23:59:59-01:00"),
+        participant_event("joined", "Keisha Brown", at="0001-01-01T00:00:00+05:00"),
+        deep,
+        _ended_of({"id": MEETING}),
+        _ended_of([852, 18486288]),
+        _ended_of(float(MEETING)),
+        _ended_of(True),
+    ]
+    for body in bodies:
+        assert await zoom.post(body) == (400, {"error": "bad_payload"}), body[:100]
+    assert set((await _ended_at(zoom)).values()) == {None}
+    assert await zoom.count() == 0
+    assert await zoom.post(_ended_of(MEETING)) == (200, {"status": "recorded"})
+
+
+async def test_meeting_ended_longer_than_any_zoom_call_is_refused_and_the_real_end_counts(
+    zoom: ZoomBot,
+) -> None:
+    """A set end only moves later (Zoom's retries, a host ending twice), so one far-future end
+    would keep the call's attendance unknown for good: an end more than Zoom's 30-hour limit after
+    the start is nonsense."""
+    meeting = await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    for end in ("9999-12-31T23:59:59Z", "2026-12-17T15:00:00Z"):
+        body = ended_event("2026-12-15T15:00:12Z", end)
+        assert await zoom.post(body) == (400, {"error": "bad_payload"}), end
+    assert await zoom.post(ended_event("2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")) == (
+        200,
+        {"status": "recorded"},
+    )
+    assert await _ended_at(zoom) == {meeting: "2026-12-15T16:02:40+00:00"}
+
+
+def test_a_display_name_cannot_forge_a_log_line(tmp_path: Path) -> None:
+    """The running bot logs who joined unmatched; a newline in the display name Zoom relays stays
+    inside that one line, escaped, so nobody can write a line of their own into the log."""
+    bot = BotProcess(tmp_path, ZOOM_WEBHOOK_SECRET_TOKEN=SECRET).start()
+    try:
+        name = "Mallory\n2026-11-30 07:00:00,000 ERROR forged\u2028line"
+        body = participant_event("joined", name)
+        request = urllib.request.Request(
+            bot.base_url + "/zoom/events", data=body, headers=signed_headers(body)
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+        wait_until(lambda: "Mallory" in bot.log(), what="the unmatched join in the log")
+    finally:
+        bot.stop()
+    [line] = [line for line in bot.log().splitlines() if "Mallory" in line]
+    assert "ERROR forged" in line and not any(
+        line.startswith("2026-11-30 07:00:00") for line in bot.log().splitlines()
+    )
+
+
+async def test_meeting_ended_goes_to_the_call_held_not_the_cancelled_one_beside_it(
+    zoom: ZoomBot,
+) -> None:
+    """The 15:00 call was cancelled and a 16:00 one registered with the same recurring number; a
+    call that started at 15:20 is the one held, though the cancelled start is nearer."""
+    cancelled = await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    await calendar_service.cancel_meeting(
+        zoom.deps.store, zoom.deps.region, zoom.deps.settings, cancelled, datetime.now(UTC), "t"
+    )
+    held = await _add_monthly(zoom, datetime(2026, 12, 15, 16, 0, tzinfo=UTC))
+    body = ended_event("2026-12-15T15:20:00Z", "2026-12-15T17:00:00Z")
+    assert await zoom.post(body) == (200, {"status": "recorded"})
+    assert await _ended_at(zoom) == {cancelled: None, held: "2026-12-15T17:00:00+00:00"}
