@@ -739,7 +739,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
     found = asyncio.run(go())
     if isinstance(found, datetime):
-        message(t("status.record_behind", lang, value=args.as_of, last=iso(found)), style="red")
+        last = format_value(found.date(), lang)
+        message(t("status.record_behind", lang, value=args.as_of, last=last), style="red")
         return USAGE
     items, region, start = found
     rows = [status_view.status_row(i, region, lang) for i in items]

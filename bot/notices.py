@@ -30,9 +30,10 @@ def status_notice(
 ) -> dict[str, Any]:
     """Subject and text of the notice to an ALS's representatives; `was`: what it was told
     earlier and no longer holds (a correction, issue 13)."""
+    key = "notices.status.subject" if was is None else "notices.status.subject_correction"
     subject = " / ".join(
         t(
-            "notices.status.subject",
+            key,
             lang,
             ralo=ralo,
             als=als.name,
@@ -103,12 +104,14 @@ def digest(
     """The Secretariat's summary of one status run: today's changes, past changes found on the
     record (told to no ALS), and corrections of earlier judgements (issue 13)."""
     count = len(changes) + len(past) + len(corrections)
+    when = date.fromisoformat(day)
     subject = " / ".join(
-        t("notices.digest.subject", lang, ralo=ralo, count=count, day=day) for lang in langs[:2]
+        t("notices.digest.subject", lang, ralo=ralo, count=count, day=format_value(when, lang))
+        for lang in langs[:2]
     )
     parts = []
     for lang in langs:
-        lines = [t("notices.digest.opening", lang, count=count, day=day)]
+        lines = [t("notices.digest.opening", lang, count=count, day=format_value(when, lang))]
         for als, status in changes:
             lines.append(f"- {_als(als)}: {t(f'status.state.{status.state.value}', lang)}")
             lines += [f"    {render(r, lang)}" for r in status.reasons if r.key not in QUIET]

@@ -188,23 +188,25 @@ def test_remove_keeps_the_row_is_audited_and_refuses_twice(roster: Path) -> None
     assert run_cli(roster, "participation", "add", *WG, "--note", NOTE).stdout == "2\n"
 
 
-def test_remove_refuses_attendance_recorded_by_meetings_held(roster: Path) -> None:
+def test_remove_undoes_attendance_recorded_by_mistake_with_meetings_held(roster: Path) -> None:
     start = ("--kind", "monthly", "--start", "2023-02-14T15:00:00Z")
     assert run_cli(roster, "meetings", "add", *start).returncode == 0
-    _db(  # what `meetings held 1 --attended ALS-HT-01` stores
-        roster,
-        "INSERT INTO als_activity (als_id, kind, occurred_at, meeting_id, recorded_by, recorded_at)"
-        " VALUES ('ALS-HT-01', 'call_attendance', '2023-02-14T15:00:00+00:00', 1, 't', 't')",
-    )
-    refused = run_cli(roster, "participation", "remove", "1")
-    assert refused.returncode == 1 and "meetings held" in refused.stderr
-    assert _db(roster, "SELECT removed_at FROM als_activity") == [(None,)]
-    [row] = _log(roster)
+    held = run_cli(roster, "meetings", "held", "1", "--attended", "ALS-HT-01,ALS-JM-01")
+    assert held.returncode == 0, held.stderr
+    [row, _] = _log(roster)
     assert (row["als_id"], row["kind"], row["source"]) == (
         "ALS-HT-01",
         "call_attendance",
         "meeting:1",
     )
+    removed = run_cli(roster, "participation", "remove", str(row["activity_id"]))
+    assert removed.returncode == 0, removed.stderr
+    assert [r["als_id"] for r in _log(roster)] == ["ALS-JM-01"]
+    [(subject, entry)] = _audited(roster, "participation.remove")
+    assert subject == "ALS-HT-01" and entry["meeting_id"] == 1
+    # The call's attendance stays known: Haiti now counts as absent from it.
+    [meeting] = json.loads(run_cli(roster, "meetings", "list", "--format", "json").stdout)
+    assert meeting["attendance_recorded"] and meeting["als_present"] == 1
 
 
 TODAY = date(2026, 3, 1)

@@ -57,19 +57,13 @@ async def add(
 async def remove(
     conn: aiosqlite.Connection, activity_id: int, now: datetime, actor: str
 ) -> dict[str, Any]:
-    """Mark a record made with `participation add` removed; returns it. Attendance recorded with
-    `meetings held` is that command's to correct, so it is refused here."""
+    """Mark a record the Secretariat made by mistake removed (`participation add`, or one ALS's
+    attendance recorded with `meetings held`); returns it. The call's attendance stays known: an
+    ALS whose attendance is removed is counted absent from it."""
     async with transaction(conn):
         row = await store.activity(conn, activity_id)
         if row is None:
             raise RuleViolation(Reason("participation.refused.no_such", {"id": activity_id}))
-        if row["meeting_id"] is not None:
-            raise RuleViolation(
-                Reason(
-                    "participation.refused.call_attendance",
-                    {"id": activity_id, "meeting": row["meeting_id"]},
-                )
-            )
         if not await store.remove_activity(conn, activity_id, iso(now), actor):
             removed = datetime.fromisoformat(row["removed_at"])
             params = {"id": activity_id, "at": removed, "by": row["removed_by"]}
@@ -80,6 +74,7 @@ async def remove(
             "kind": row["kind"],
             "on": row["occurred_at"][:10],
             "note": row["note"],
+            "meeting_id": row["meeting_id"],
         }
         await audit_log.append(conn, iso(now), actor, "participation.remove", row["als_id"], data)
     return row
