@@ -64,6 +64,16 @@ def with_data(*spans: tuple[str, str]) -> list[int]:
     return [i for a, b in spans for i in range(month(a), month(b) + 1)]
 
 
+EVERY_CALL = with_data(("2025-01", "2026-11"))
+
+
+async def all_attend_but(conn: aiosqlite.Connection, als: str, missed: list[int]) -> None:
+    """Every call has data; every ALS attended each one, except `als` the calls `missed`."""
+    attended = {other: EVERY_CALL for other in PEOPLE}
+    attended[als] = [i for i in EVERY_CALL if i not in missed]
+    await joins(conn, attended)
+
+
 async def notices_to(conn: aiosqlite.Connection, address: str) -> list[dict[str, str]]:
     async with conn.execute(
         "SELECT dedup_key, payload FROM outbox WHERE recipient = ? ORDER BY outbox_id", (address,)
@@ -118,11 +128,8 @@ async def test_late_evidence_corrects_the_past_records_it_and_tells_once(
     store: aiosqlite.Connection, region: Region
 ) -> None:
     await setup(store, region)
-    recorded = with_data(("2025-01", "2026-11"))
-    attended = {als: recorded for als in PEOPLE}
     # Brazil's report for October 2026 has not arrived: Sep, Oct, Nov look missed.
-    attended["ALS-BR-01"] = [i for i in recorded if i < month("2026-09")]
-    await joins(store, attended)
+    await all_attend_but(store, "ALS-BR-01", with_data(("2026-09", "2026-11")))
     first = await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
     assert [i.als.als_id for i in first.changed] == ["ALS-BR-01"]
     told = await notices_to(store, "joao.araujo@example.org")
@@ -163,10 +170,7 @@ async def test_a_corrected_past_year_restores_office_eligibility_without_mailing
     store: aiosqlite.Connection, region: Region
 ) -> None:
     await setup(store, region)
-    recorded = with_data(("2025-01", "2026-11"))
-    attended = {als: recorded for als in PEOPLE}
-    attended["ALS-MX-01"] = [i for i in recorded if i not in with_data(("2025-03", "2025-05"))]
-    await joins(store, attended)
+    await all_attend_but(store, "ALS-MX-01", with_data(("2025-03", "2025-05")))
     await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
     before = {i.als.als_id: i.status for i in await status_service.statuses(store, region, NOW)}
     assert not before["ALS-MX-01"].eligible_for_office
@@ -198,10 +202,7 @@ async def test_early_warnings_only_for_recent_misses(
 ) -> None:
     """An early warning about calls missed months ago is no warning: only within the window."""
     await setup(store, region)
-    recorded = with_data(("2025-01", "2026-11"))
-    attended = {als: recorded for als in PEOPLE}
-    attended["ALS-JM-01"] = [i for i in recorded if i < month("2026-10")]  # missed Oct and Nov
-    await joins(store, attended)
+    await all_attend_but(store, "ALS-JM-01", with_data(("2026-10", "2026-11")))
     late = datetime(2026, 12, 10, tzinfo=UTC)  # 25 days after the November call
     report = await status_service.refresh(store, region, SETTINGS, late, "scheduler")
     jm = next(
@@ -295,8 +296,7 @@ async def test_an_upgraded_database_corrects_the_frozen_years_and_tells_who_was_
     store = await open_store(path)
     try:
         await setup(store, region)  # the same ALS (upserted) and the rest of the roster
-        recorded = with_data(("2025-01", "2026-11"))
-        await joins(store, {als: recorded for als in PEOPLE})
+        await joins(store, {als: EVERY_CALL for als in PEOPLE})
         report = await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
         assert [i.als.als_id for i, _ in report.corrected] == ["ALS-BR-01"]
         [entry] = await audit_service.listing(store, "status.correction", None)
@@ -319,10 +319,7 @@ async def test_a_record_never_goes_back_before_a_later_one(
 ) -> None:
     """Judging 1 October after 20 November would undo Brazil's inactivity and tell it so."""
     await setup(store, region)
-    recorded = with_data(("2025-01", "2026-11"))
-    attended = {als: recorded for als in PEOPLE}
-    attended["ALS-BR-01"] = [i for i in recorded if i < month("2026-09")]
-    await joins(store, attended)
+    await all_attend_but(store, "ALS-BR-01", with_data(("2026-09", "2026-11")))
     await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")
     queued = len(await notices_to(store, "joao.araujo@example.org"))
     back = await status_service.refresh(
@@ -364,10 +361,7 @@ async def test_a_notice_not_yet_sent_is_withdrawn_when_a_newer_one_supersedes_it
     store: aiosqlite.Connection, region: Region
 ) -> None:
     await setup(store, region)
-    recorded = with_data(("2025-01", "2026-11"))
-    attended = {als: recorded for als in PEOPLE}
-    attended["ALS-BR-01"] = [i for i in recorded if i < month("2026-09")]
-    await joins(store, attended)
+    await all_attend_but(store, "ALS-BR-01", with_data(("2026-09", "2026-11")))
     await status_service.refresh(store, region, SETTINGS, NOW, "scheduler")  # nothing sent yet
     await joins(store, {"ALS-BR-01": [month("2026-10")]})
     await status_service.refresh(store, region, SETTINGS, NOW + timedelta(hours=2), "scheduler")
