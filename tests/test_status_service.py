@@ -146,7 +146,7 @@ async def test_status_cli_and_public_page(tmp_path: Path) -> None:
     ar = next(r for r in json.loads(unknown.stdout) if r["als_id"] == "ALS-AR-01")
     assert ar["state"] == "active" and ar["missed_consecutive_calls"] == 0
     assert ar["unrecorded_calls"] == ["2026-09-15", "2026-10-15", "2026-11-15"]
-    assert "3 past monthly calls have no attendance recorded" in unknown.stderr
+    assert "Past monthly calls with no attendance recorded: 3;" in unknown.stderr
     # The Secretariat records who attended each call: now the calls count.
     for meeting_id in ("1", "2", "3"):
         held = run_cli(tmp_path, "meetings", "held", meeting_id, "--attended", "ALS-JM-01")
