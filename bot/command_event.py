@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bot.domain.commands import Command
 from bot.store.roster import Member
@@ -13,6 +14,8 @@ class CommandEvent:
     command: Command
     member: Member | None  # None: the sender is not in the roster
     channel: str  # "slack" | "email"
+    # An announcement by e-mail carries its text per language, under [en], [es]... lines.
+    sections: Mapping[str, str] = field(default_factory=dict)
 
     def lang(self, default: str) -> str:
         """The member's chosen language; else the one the verb was written in; else the ALS's."""
@@ -23,3 +26,8 @@ class CommandEvent:
         if self.member and self.member.als_language:
             return self.member.als_language
         return default
+
+    @property
+    def actor(self) -> str:
+        """Who acted, for the audit log: the channel and the member's address."""
+        return f"{self.channel}:{self.member.email if self.member else 'unknown'}"

@@ -3,6 +3,7 @@ saving from zoneinfo), the Zoom link, Slack Block Kit, and an .ics invitation (i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,12 +45,12 @@ def zoom_link(zoom_id: str | None) -> str | None:
     return f"https://zoom.us/j/{zoom_id}" if zoom_id else None
 
 
-def title_of(meeting: dict[str, Any], lang: str, ralo: str = "") -> str:
+def title_of(meeting: Mapping[str, Any], lang: str, ralo: str = "") -> str:
     return meeting["title"] or t(f"commands.meetings.kind.{meeting['kind']}", lang, ralo=ralo)
 
 
 def reminder(
-    meeting: dict[str, Any],
+    meeting: Mapping[str, Any],
     region: Region,
     langs: list[str],
     offset_label: str,
@@ -72,7 +73,7 @@ def reminder(
 
 
 def cancellation(
-    meeting: dict[str, Any], region: Region, langs: list[str], from_address: str, now: datetime
+    meeting: Mapping[str, Any], region: Region, langs: list[str], from_address: str, now: datetime
 ) -> dict[str, Any]:
     """The notice that a meeting is cancelled, with an .ics that removes it from calendars."""
     start = datetime.fromisoformat(meeting["start_at"])
@@ -94,7 +95,7 @@ def cancellation(
 
 
 def change(
-    meeting: dict[str, Any],
+    meeting: Mapping[str, Any],
     old_start_at: str,
     region: Region,
     langs: list[str],
@@ -122,7 +123,7 @@ def change(
     return _payload("meeting_moved", subject, parts, ics(meeting, region, langs, from_address, now))
 
 
-def _where(meeting: dict[str, Any], region: Region, lang: str, start: datetime) -> list[str]:
+def _where(meeting: Mapping[str, Any], region: Region, lang: str, start: datetime) -> list[str]:
     """The local times and the Zoom link, as lines."""
     lines = [t("reminders.local", lang, times=" · ".join(local_times(start, region, lang)))]
     link = zoom_link(meeting["zoom_id"])
@@ -151,7 +152,7 @@ def _payload(kind: str, subject: str, parts: list[str], calendar: str) -> dict[s
 
 
 def ics(
-    meeting: dict[str, Any],
+    meeting: Mapping[str, Any],
     region: Region,
     langs: list[str],
     from_address: str,
@@ -186,7 +187,7 @@ def ics(
     return str(cal.to_ical().decode("utf-8"))
 
 
-def _subject(meeting: dict[str, Any], region: Region, lang: str, start: datetime) -> str:
+def _subject(meeting: Mapping[str, Any], region: Region, lang: str, start: datetime) -> str:
     """'The monthly LACRALO call — 15 Dec 2026 23:00 UTC'; a custom title gets the RALO's name."""
     title = title_of(meeting, lang, region.ralo)
     if meeting["title"]:

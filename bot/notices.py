@@ -7,6 +7,7 @@ the other in a single message, each with the reasons and how to recover.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.domain.status import Status
 from bot.domain.status_history import Told
 from bot.i18n import format_value, render, t
 from bot.meeting_text import title_of
+from bot.reports import attendance, tally, utc_minute
 
 # What the Secretariat knows already and need not read for every ALS in its digest.
 QUIET = ("status.reason.reading", "status.reason.records_since")
@@ -130,7 +132,7 @@ def _als(als: AlsRecord) -> str:
 
 
 def election_result(
-    title: str, result: dict[str, Any], langs: list[str], ralo: str
+    title: str, result: Mapping[str, Any], langs: list[str], ralo: str
 ) -> dict[str, Any]:
     """A published result's announcement (2021 rules: the list of ALSs that voted is public)."""
     subject = " / ".join(
@@ -138,24 +140,14 @@ def election_result(
     )
     parts = []
     for lang in langs:
-        q = result["quorum"]
-        lines = [t("notices.result.opening", lang, title=title)]
-        lines.append(
-            t(
-                "election.quorum_met" if q["met"] else "election.quorum_missed",
-                lang,
-                present=q["present"],
-                required=q["required"],
-            )
-        )
+        lines = [t("notices.result.opening", lang, title=title), tally.quorum_line(result, lang)]
         lines += [
-            f"- {r['choice']}: {r['weighted_votes']:.4f} ({r['votes']})" for r in result["results"]
+            f"- {r['choice']}: {r['weighted_votes']} ({r['votes']})"
+            for r in tally.result_rows(result)
         ]
-        lines.append(t("election.abstentions", lang, count=result["abstentions"]))
-        if result.get("winner"):
-            lines.append(t("election.winner", lang, name=result["winner"]))
-        elif result.get("tied"):
-            lines.append(t("election.tied", lang, names=", ".join(result["tied"])))
+        lines.append(tally.abstentions_line(result, lang))
+        if outcome := tally.outcome_line(result, lang):
+            lines.append(outcome)
         lines.append(t("notices.result.voted", lang, als=", ".join(result["voted"])))
         parts.append("\n".join(lines))
     return {"kind": "result", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
@@ -182,25 +174,22 @@ def proxy_notice(
 
 
 def call_report(
-    meeting: dict[str, Any],
-    present: list[dict[str, Any]],
+    meeting: Mapping[str, Any],
+    present: Sequence[Mapping[str, Any]],
     warned: list[str],
     region: Any,
     langs: list[str],
 ) -> dict[str, Any]:
     """After a call: the ALSs present by sub-region, how many, and who is one call from inactive."""
-    when = meeting["start_at"][:16].replace("T", " ") + " UTC"
+    when = utc_minute(meeting["start_at"])
     subject = " / ".join(
         t("notices.report.subject", lang, title=title_of(meeting, lang, region.ralo), when=when)
         for lang in langs[:2]
     )
     parts = []
     for lang in langs:
-        lines = [t("notices.report.count", lang, count=len(present))]
-        for code, sub in region.subregions.items():
-            names = [p["name"] for p in present if p["subregion"] == code]
-            if names:
-                lines.append(f"- {sub.name(lang)}: {', '.join(names)}")
+        lines = [attendance.count_line(present, lang)]
+        lines += [f"- {line}" for line in attendance.by_subregion(present, region, lang)]
         if warned:
             lines.append(t("notices.report.warned", lang, names=", ".join(warned)))
         parts.append("\n".join(lines))
@@ -208,7 +197,7 @@ def call_report(
 
 
 def shares_digest(
-    found: list[dict[str, Any]], month: str, langs: list[str], ralo: str
+    found: Sequence[Mapping[str, Any]], month: str, langs: list[str], ralo: str
 ) -> dict[str, Any]:
     subject = " / ".join(
         t("notices.digest_shares.subject", lang, ralo=ralo, month=month) for lang in langs[:2]

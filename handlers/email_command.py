@@ -2,8 +2,9 @@
 
 A From: header proves nothing (PRODUCT.md, "Nobody speaks for another"), so a command that changes
 anything takes effect only when the sender answers with the token the bot mailed to that address,
-as mailing-list managers confirm subscriptions. Questions that change nothing (help, status,
-meetings) are answered at once: the answer goes to the address, not to whoever forged it.
+as mailing-list managers confirm subscriptions (GNU Mailman's `eml_confirm`). Questions that change
+nothing (their spec says so: help, status, meetings, nominations) are answered at once: the answer
+goes to the address, not to whoever forged it. Who may run what is the dispatcher's to check.
 """
 
 from __future__ import annotations
@@ -11,15 +12,11 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from bot.command_event import CommandEvent
 from bot.deps import Deps, iso
-from bot.domain.commands import parse
-from bot.domain.roster import SECRETARIAT
 from bot.i18n import t
 from bot.mail.command_mail import CommandMail
-from bot.services import announcements
 from bot.services.outbox import queue_for
 from bot.store import confirmations
 from bot.store import roster as roster_store
@@ -27,7 +24,6 @@ from bot.store.transaction import transaction
 from handlers import commands
 
 log = logging.getLogger("lacralo_bot.email_command")
-READ_ONLY = ("help", "status", "meetings", "nominations")
 
 
 async def handle(deps: Deps, mail: CommandMail) -> str:
@@ -37,9 +33,11 @@ async def handle(deps: Deps, mail: CommandMail) -> str:
     member = await roster_store.member_by_address(deps.store, mail.sender)
     if mail.token:
         return await _confirmed(deps, mail, member)
-    event = CommandEvent(parse(mail.command_text), member, "email")
+    said = mail.command_text(commands.grammar().starts_with_verb)
+    event = CommandEvent(commands.parse(said), member, "email")
     lang = event.lang(deps.settings.language)
-    if member is None or event.command.verb in READ_ONLY or not event.command.understood:
+    # Whether a command changes anything is its spec's to say (anything not understood is help).
+    if member is None or not commands.spec_for(event.command.verb).changes_state:
         await _reply(
             deps,
             mail.sender,
@@ -48,14 +46,22 @@ async def handle(deps: Deps, mail: CommandMail) -> str:
             lang,
         )
         return "answered"
+    await _ask_to_confirm(deps, mail.sender, said, mail.sections, lang)
+    return "confirmation_sent"
+
+
+async def _ask_to_confirm(
+    deps: Deps, sender: str, said: str, sections: dict[str, str], lang: str
+) -> None:
+    """Keep the command under a fresh token and mail the token to the sender's address."""
     token = secrets.token_hex(16)
     now = deps.clock()
-    stored = {"text": mail.command_text, "sections": mail.sections}
+    stored = confirmations.PendingCommand(text=said, sections=sections)
     async with transaction(deps.store):
         await confirmations.create(
             deps.store,
             token,
-            mail.sender,
+            sender,
             stored,
             iso(now),
             iso(now + timedelta(hours=deps.settings.confirm_hours)),
@@ -63,12 +69,11 @@ async def handle(deps: Deps, mail: CommandMail) -> str:
     text = t(
         "commands.mail.confirm",
         lang,
-        command=mail.command_text[:200],
+        command=said[:200],
         token=token,
         address=deps.settings.command_address,
     )
-    await _reply(deps, mail.sender, text, f"confirm:{token}", lang)
-    return "confirmation_sent"
+    await _reply(deps, sender, text, f"confirm:{token}", lang)
 
 
 async def _confirmed(deps: Deps, mail: CommandMail, member: roster_store.Member | None) -> str:
@@ -82,25 +87,10 @@ async def _confirmed(deps: Deps, mail: CommandMail, member: roster_store.Member 
             deps, mail.sender, t("commands.mail.bad_token", lang), f"bad:{mail.token}", lang
         )
         return "bad_token"
-    event = CommandEvent(parse(stored["text"]), member, "email")
-    if event.command.verb == "announce" and member.role in SECRETARIAT:
-        answer = await _announce(deps, stored, member, event.lang(lang))
-    else:
-        answer = await commands.handle(deps, event)
+    event = CommandEvent(commands.parse(stored["text"]), member, "email", stored["sections"])
+    answer = await commands.handle(deps, event)
     await _reply(deps, mail.sender, answer, f"done:{mail.token}", event.lang(lang))
     return "done"
-
-
-async def _announce(
-    deps: Deps, stored: dict[str, Any], member: roster_store.Member, lang: str
-) -> str:
-    sections = stored.get("sections") or {}
-    if not (sections.get("en") and sections.get("es")):
-        return t("commands.mail.announce_sections", lang)
-    await announcements.announce(
-        deps.store, deps.region, deps.settings, sections, deps.clock(), f"email:{member.email}"
-    )
-    return t("commands.mail.announced", lang)
 
 
 async def _reply(deps: Deps, address: str, text: str, key: str, lang: str) -> None:

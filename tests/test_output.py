@@ -1,5 +1,5 @@
 """Listings as tables: what people wrote is shown as written, never read as rich markup or as
-terminal control sequences (bot/output.py)."""
+terminal control sequences (bot/cli/output.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Nominations for LACRALO positions: the 2021 elections rules (seed 002) and the rules applicable
-to votes (seed 004). Pure rules over plain facts; the Slack and e-mail wiring is the next step.
+to votes (seed 004). Pure rules over plain facts; the flow is bot/services/nominations.py (periods)
+and bot/services/candidacies.py, the commands handlers/commands/.
 
 - Nomination process 1: "A candidate can be nominated by any member of LACRALO, but the nominated
   candidates must be members of the ALSs located in the corresponding subregion. Observers cannot
@@ -16,6 +17,10 @@ to votes (seed 004). Pure rules over plain facts; the Slack and e-mail wiring is
   distinct nationalities.
 - Nomination process 3: a single candidate is elected by acclamation; for an ALAC seat, a
   single-candidate poll is held instead (seed 004).
+- Rotation (Operating Principles, Title IV, art. 7.2.a): each position goes to the sub-region the
+  region file's rotation table names for the year. Art. 19 (seed 002, the rules on resignation): "In
+  the event of resignation or vacancy in any position, it will be filled by another representative
+  from the same subregion through an election procedure."
 """
 
 from __future__ import annotations
@@ -50,6 +55,20 @@ class Seat:
     alac: bool = False
     sitting_alac_als: str | None = None  # the other ALAC member's ALS and nationality
     sitting_alac_nationality: str | None = None
+
+
+def rotation_subregion(
+    rotation: Mapping[int, Mapping[str, str]], position: str, year: int, vacancy: bool = False
+) -> str | None:
+    """The sub-region `position` is filled from in `year` (None: the table does not say).
+
+    `rotation` is year -> position -> sub-region. A vacancy with no election of its own that year
+    is filled from the sub-region of the position's last election up to then (art. 19)."""
+    subregion = rotation.get(year, {}).get(position)
+    if subregion is not None or not vacancy:
+        return subregion
+    past = [y for y, row in rotation.items() if y <= year and position in row]
+    return rotation[max(past)][position] if past else None
 
 
 def check_nomination(

@@ -1,19 +1,19 @@
-"""Roster rows: which are acceptable, and why the others are not.
+"""The roster: ALSs and people, their roles, and the checks that span rows and the database (one
+address, Slack id or alias belongs to one person; two representatives per ALS).
 
 Rule 1.1 (seed 003, Rules of Procedure): "The two (2) representatives of each accredited At Large
 Structure" -- an ALS has at most two representatives. Rule 1.2: an ALS that applied but is not yet
-accredited takes part as observer (empty `accredited_on`). Countries and sub-regions come from the
-region file (seed 002's four sub-regions for LACRALO).
+accredited takes part as observer (empty `accredited_on`). A CSV row's own checks are in
+bot/domain/roster_row.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.domain.identity import is_valid_email, normalise_email, normalise_name
+from bot.domain.identity import normalise_name
 from bot.domain.reasons import Reason
 
 COLUMNS = (
@@ -35,12 +35,9 @@ ROLES = ("representative", "member", "observer", "chair", "secretary", "staff")
 SECRETARIAT = ("chair", "secretary", "staff")
 LANGUAGES = ("en", "es", "pt", "fr")
 MAX_REPRESENTATIVES = 2  # Rule 1.1 (seed 003)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ALS_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-_ISO2 = re.compile(r"^[A-Z]{2}$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AlsRecord:
     als_id: str
     name: str
@@ -50,7 +47,7 @@ class AlsRecord:
     language: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PersonRecord:
     email: str  # normalised
     name: str
@@ -84,101 +81,6 @@ class KnownRoster:
     person_role: dict[str, str] = field(default_factory=dict)
     slack_owner: dict[str, str] = field(default_factory=dict)  # slack_id -> email
     alias_owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, value) -> email
-
-
-def parse_row(
-    line: int, raw: Mapping[str, str | None], countries: Mapping[str, str]
-) -> RosterRow | Rejection:
-    """Check one row on its own. `countries` maps ISO code -> sub-region code."""
-    cell = {k: (raw.get(k) or "").strip() for k in COLUMNS}
-    reasons: list[Reason] = []
-    als = _parse_als(cell, countries, reasons)
-    person = _parse_person(cell, reasons)
-    if person is None and als is None and not reasons:
-        reasons.append(Reason("roster.reject.empty_row"))
-    if person is not None and person.role == "representative" and als is None and not reasons:
-        reasons.append(Reason("roster.reject.representative_without_als"))
-    if reasons:
-        return Rejection(line, tuple(reasons))
-    return RosterRow(line, als, person)
-
-
-def _parse_als(
-    cell: dict[str, str], countries: Mapping[str, str], reasons: list[Reason]
-) -> AlsRecord | None:
-    if not cell["als_id"]:
-        return None
-    if not _ALS_ID.match(cell["als_id"]):
-        reasons.append(Reason("roster.reject.bad_als_id", {"value": cell["als_id"]}))
-    if not cell["als_name"]:
-        reasons.append(Reason("roster.reject.missing", {"column": "als_name"}))
-    country = cell["country"].upper()
-    if country not in countries:
-        reasons.append(Reason("roster.reject.unknown_country", {"value": cell["country"]}))
-    accredited = _parse_date(cell["accredited_on"], reasons)
-    language = cell["language"].lower() or "es"
-    if language not in LANGUAGES:
-        reasons.append(Reason("roster.reject.unknown_language", {"value": cell["language"]}))
-    if reasons:
-        return None
-    return AlsRecord(
-        cell["als_id"], cell["als_name"], country, countries[country], accredited, language
-    )
-
-
-def _parse_date(text: str, reasons: list[Reason]) -> date | None:
-    if not text:
-        return None
-    try:
-        if not _DATE.match(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        reasons.append(Reason("roster.reject.bad_date", {"value": text}))
-        return None
-
-
-def _parse_person(cell: dict[str, str], reasons: list[Reason]) -> PersonRecord | None:
-    if not (cell["name"] or cell["email"] or cell["role"]):
-        return None  # an ALS-only row
-    for column in ("name", "email", "role"):
-        if not cell[column]:
-            reasons.append(Reason("roster.reject.missing", {"column": column}))
-    if cell["email"] and not is_valid_email(cell["email"]):
-        reasons.append(Reason("roster.reject.bad_email", {"value": cell["email"]}))
-    role = cell["role"].lower()
-    if role and role not in ROLES:
-        reasons.append(Reason("roster.reject.unknown_role", {"value": cell["role"]}))
-    nationality = cell["nationality"].upper() or None
-    if nationality and not _ISO2.match(nationality):
-        reasons.append(Reason("roster.reject.bad_nationality", {"value": cell["nationality"]}))
-    email_aliases, name_aliases = _split_aliases(cell["aliases"], reasons)
-    if reasons:
-        return None
-    return PersonRecord(
-        normalise_email(cell["email"]),
-        cell["name"],
-        role,
-        cell["slack_id"] or None,
-        nationality,
-        email_aliases,
-        name_aliases,
-    )
-
-
-def _split_aliases(text: str, reasons: list[Reason]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    emails: list[str] = []
-    names: list[str] = []
-    for alias in (a.strip() for a in text.split(";")):
-        if not alias:
-            continue
-        if "@" in alias:
-            if not is_valid_email(alias):
-                reasons.append(Reason("roster.reject.bad_alias", {"value": alias}))
-            emails.append(normalise_email(alias))
-        elif normalise_name(alias):
-            names.append(alias)
-    return tuple(dict.fromkeys(emails)), tuple(dict.fromkeys(names))
 
 
 def check_rows(
@@ -280,6 +182,25 @@ def _limit_representatives(
     accepted: list[RosterRow], known: KnownRoster, rejected: list[Rejection]
 ) -> tuple[list[RosterRow], list[Rejection]]:
     """Rule 1.1 (seed 003): at most two representatives per ALS, counting those already stored."""
+    reps = _stored_representatives(accepted, known)
+    kept: list[RosterRow] = []
+    for row in accepted:
+        if row.person and row.als and row.person.role == "representative":
+            current = reps.setdefault(row.als.als_id, set())
+            if row.person.email not in current and len(current) >= MAX_REPRESENTATIVES:
+                facts = {"als_id": row.als.als_id, "present": ", ".join(sorted(current))}
+                reason = Reason("roster.reject.third_representative", facts)
+                rejected.append(Rejection(row.line, (reason,)))
+                continue
+            current.add(row.person.email)
+        kept.append(row)
+    rejected.sort(key=lambda r: r.line)
+    return kept, rejected
+
+
+def _stored_representatives(accepted: list[RosterRow], known: KnownRoster) -> dict[str, set[str]]:
+    """ALS id -> the stored representatives this file leaves representing it (a row of the file
+    may move one to another ALS or role, freeing the seat)."""
     in_file = {r.person.email: r for r in accepted if r.person}
     reps: dict[str, set[str]] = {}
     for email, role in known.person_role.items():
@@ -295,24 +216,4 @@ def _limit_representatives(
         )
         if still_rep:
             reps.setdefault(als_id, set()).add(email)
-    kept: list[RosterRow] = []
-    for row in accepted:
-        if row.person and row.als and row.person.role == "representative":
-            current = reps.setdefault(row.als.als_id, set())
-            if row.person.email not in current and len(current) >= MAX_REPRESENTATIVES:
-                rejected.append(
-                    Rejection(
-                        row.line,
-                        (
-                            Reason(
-                                "roster.reject.third_representative",
-                                {"als_id": row.als.als_id, "present": ", ".join(sorted(current))},
-                            ),
-                        ),
-                    )
-                )
-                continue
-            current.add(row.person.email)
-        kept.append(row)
-    rejected.sort(key=lambda r: r.line)
-    return kept, rejected
+    return reps

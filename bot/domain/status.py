@@ -23,7 +23,9 @@ Readings (PRODUCT.md, "Rule readings"), each a setting of the region file:
   than `recovery_years`: decertification-eligible.
 - office: not inactive at any time in the current or the preceding calendar year.
 
-Pure: no I/O, no clock, no translation. Times are aware datetimes (UTC); reasons are Reasons.
+The evidence and the sweep of criteria A and B: bot/domain/status_sweep.py; the reasons:
+bot/domain/status_reasons.py. Pure: no I/O, no clock, no translation. Times are aware datetimes
+(UTC); reasons are Reasons.
 """
 
 from __future__ import annotations
@@ -31,11 +33,30 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from bot.domain.reasons import Reason
 from bot.domain.status_policy import StatusPolicy, add_years, start_of
+from bot.domain.status_reasons import unrecorded, why_active, why_inactive
+from bot.domain.status_sweep import (
+    AlsFacts,
+    Call,
+    InactiveSpell,
+    Sweep,
+    change_points,
+    inactive_spells,
+)
+
+__all__ = [
+    "RULE",
+    "SEVERITY",
+    "AlsFacts",
+    "Call",
+    "State",
+    "Status",
+    "evaluate",
+    "inactive_years",
+]
 
 RULE = "Rules of Procedure, auxiliary rule to Rule 1"
 
@@ -58,28 +79,7 @@ SEVERITY = {
 }
 
 
-@dataclass(frozen=True)
-class Call:
-    """A monthly LACRALO call, whether any of the ALS's people joined it, and whether its
-    attendance is known at all. An unrecorded call (no join, no end, no Secretariat record) is
-    neither attended nor missed: it neither breaks nor extends a run of misses (issue 13)."""
-
-    start: datetime
-    attended: bool
-    recorded: bool = True
-
-
-@dataclass(frozen=True)
-class AlsFacts:
-    accredited_on: date | None
-    calls: tuple[Call, ...] = ()
-    participation: tuple[datetime, ...] = ()  # every kind, calls included
-    # Where the participation record starts (the bot's first data, or a back-filled archive):
-    # before it, absence of records is not absence of participation, so nothing is judged.
-    records_since: datetime | None = None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Status:
     state: State
     since: date | None
@@ -95,87 +95,7 @@ class Status:
     # Monthly calls since the evaluation started with no attendance evidence (not counted).
     unrecorded_calls: tuple[date, ...] = ()
     # The judgement of the past: every inactive spell since the evaluation started (end None: open).
-    spells: tuple[tuple[datetime, datetime | None], ...] = ()
-
-
-@dataclass
-class _Sweep:
-    """The state of criteria A and B at one moment, moved forward in time."""
-
-    policy: StatusPolicy
-    eval_start: datetime
-    calls: list[Call]
-    parts: list[datetime]
-    next_call: int = 0
-    next_part: int = 0
-    run: list[date] = field(default_factory=list)  # dates of the calls missed in a row
-    last_part: datetime | None = None
-    unrecorded: list[date] = field(default_factory=list)  # calls with no attendance evidence
-
-    def advance(self, moment: datetime) -> None:
-        while self.next_call < len(self.calls) and self.calls[self.next_call].start <= moment:
-            call = self.calls[self.next_call]
-            self.next_call += 1
-            if call.start < self.eval_start:
-                continue  # the grace year: "the evaluation [...] does not start before its end"
-            if call.attended:
-                self.run = []  # a join is evidence enough, whatever else is known of the call
-            elif not call.recorded:
-                self.unrecorded.append(call.start.date())  # unknown: neither breaks nor extends
-            else:
-                self.run = [*self.run, call.start.date()]
-        while self.next_part < len(self.parts) and self.parts[self.next_part] <= moment:
-            self.last_part = self.parts[self.next_part]
-            self.next_part += 1
-
-    def criterion_a(self) -> bool:
-        return len(self.run) >= self.policy.consecutive_missed_calls
-
-    def empty_period_start(self, moment: datetime) -> datetime | None:
-        """Criterion B: the start of the period without participation, or None when it fails."""
-        if self.policy.window == "calendar-year":
-            start = datetime(moment.year - 1, 1, 1, tzinfo=UTC)  # the last complete calendar year
-            took_part = self.last_part is not None and self.last_part >= start
-        else:
-            start = add_years(moment, -1)  # the 12 months before: (start, moment]
-            took_part = self.last_part is not None and self.last_part > start
-        if start < self.eval_start or took_part:
-            return None  # judged only when wholly after the evaluation started, and empty
-        return start
-
-    def inactive(self, moment: datetime) -> bool:
-        a, b = self.criterion_a(), self.empty_period_start(moment) is not None
-        return (a or b) if self.policy.criteria == "any" else (a and b)
-
-
-def _change_points(
-    facts: AlsFacts, eval_start: datetime, as_of: datetime, policy: StatusPolicy
-) -> list[datetime]:
-    """Every moment at which a criterion can start or stop holding, up to `as_of`."""
-    points = {eval_start, as_of}
-    points.update(c.start for c in facts.calls)
-    points.update(facts.participation)
-    for year in range(eval_start.year, as_of.year + 2):
-        points.add(datetime(year, 1, 1, tzinfo=UTC))
-    if policy.window == "rolling-12-months":
-        points.update(add_years(p, 1) for p in facts.participation)
-        points.add(add_years(eval_start, 1))
-    return sorted(p for p in points if eval_start <= p <= as_of)
-
-
-def _inactive_spells(
-    sweep: _Sweep, points: Iterable[datetime]
-) -> list[tuple[datetime, datetime | None]]:
-    spells: list[tuple[datetime, datetime | None]] = []
-    for moment in points:
-        sweep.advance(moment)
-        now_inactive = sweep.inactive(moment)
-        open_spell = bool(spells) and spells[-1][1] is None
-        if now_inactive and not open_spell:
-            spells.append((moment, None))
-        elif not now_inactive and open_spell:
-            spells[-1] = (spells[-1][0], moment)
-    return spells
+    spells: tuple[InactiveSpell, ...] = ()
 
 
 def evaluate(facts: AlsFacts, as_of: datetime, policy: StatusPolicy) -> Status:
@@ -195,8 +115,8 @@ def evaluate(facts: AlsFacts, as_of: datetime, policy: StatusPolicy) -> Status:
     if records is not None and records > eval_start:
         eval_start = min(records, as_of)
     calls = sorted((c for c in facts.calls if c.start <= as_of), key=lambda c: c.start)
-    sweep = _Sweep(policy, eval_start, calls, parts)
-    spells = _inactive_spells(sweep, _change_points(facts, eval_start, as_of, policy))
+    sweep = Sweep(policy=policy, eval_start=eval_start, calls=calls, parts=parts)
+    spells = inactive_spells(sweep, change_points(facts, eval_start, as_of, policy))
     status = _judge(policy, as_of, sweep, spells, eval_start)
     if records is not None and records == eval_start:
         note = Reason("status.reason.records_since", {"date": eval_start.date()})
@@ -204,7 +124,7 @@ def evaluate(facts: AlsFacts, as_of: datetime, policy: StatusPolicy) -> Status:
     return status
 
 
-def inactive_years(spells: Iterable[tuple[datetime, datetime | None]], as_of: datetime) -> set[int]:
+def inactive_years(spells: Iterable[InactiveSpell], as_of: datetime) -> set[int]:
     """The calendar years in which the ALS was inactive at some moment (office eligibility)."""
     years: set[int] = set()
     for start, end in spells:
@@ -238,52 +158,32 @@ def _plain(
 def _judge(
     policy: StatusPolicy,
     as_of: datetime,
-    sweep: _Sweep,
-    spells: list[tuple[datetime, datetime | None]],
+    sweep: Sweep,
+    spells: list[InactiveSpell],
     eval_start: datetime,
 ) -> Status:
+    """Today's status from the spells swept: inactive while the last one is open, else active."""
     years = inactive_years(spells, as_of)
-    current = spells[-1] if spells and spells[-1][1] is None else None
-    reasons: list[Reason] = []
-    if current is not None:
-        since = current[0]
-        decert = add_years(since, policy.recovery_years) < as_of
-        state = State.DECERTIFICATION_ELIGIBLE if decert else State.INACTIVE
-        reasons.extend(_why_inactive(sweep, policy, as_of))
-        key = "status.reason.decertification" if decert else "status.reason.recover_by"
-        reasons.append(
-            Reason(
-                key,
-                {"since": since.date(), "until": add_years(since, policy.recovery_years).date()},
-            )
-        )
+    if spells and spells[-1][1] is None:
+        state, since, reasons = _inactive(policy, as_of, sweep, spells[-1][0])
     else:
-        state = State.ACTIVE
-        since = spells[-1][1] if spells and spells[-1][1] else eval_start
-        reasons.append(_why_active(sweep, policy))
-        if spells:
-            reasons.append(Reason("status.reason.recovered", {"on": since.date()}))
-    if sweep.unrecorded:
-        reasons.append(_unrecorded(sweep.unrecorded))
-    office = not ({as_of.year, as_of.year - 1} & years)
-    if not office:
-        shown = sorted({as_of.year, as_of.year - 1} & years)
-        reasons.append(Reason("status.reason.office", {"years": shown}))
-    reasons.append(Reason("status.reason.reading", policy.reading()))
+        state, since, reasons = _active(policy, sweep, spells, eval_start)
+    # Seed 003: no candidate or delegate "from an ALS which has been inactive in that year or the
+    # preceding year".
+    barred = sorted({as_of.year, as_of.year - 1} & years)
+    reasons.extend(_notes(policy, sweep, barred))
     votes = state is State.ACTIVE
-    warn = (
-        votes
-        and policy.early_warning_missed_calls <= len(sweep.run) < policy.consecutive_missed_calls
-    )
+    run = len(sweep.run)
+    warn = votes and policy.early_warning_missed_calls <= run < policy.consecutive_missed_calls
     return Status(
         state=state,
         since=since.date(),
-        missed_consecutive_calls=len(sweep.run),
+        missed_consecutive_calls=run,
         missed_call_dates=tuple(sweep.run),
         last_participation=sweep.last_part,
         can_vote=votes,
         counts_for_quorum=votes,
-        eligible_for_office=office,
+        eligible_for_office=not barred,
         early_warning=warn,
         inactive_years=frozenset(years),
         reasons=tuple(reasons),
@@ -292,48 +192,35 @@ def _judge(
     )
 
 
-UNRECORDED_SHOWN = 3
+def _notes(policy: StatusPolicy, sweep: Sweep, barred: list[int]) -> list[Reason]:
+    """What follows the state's reasons: the calls not counted (issue 13), the years that bar
+    office, and the reading of the rule applied (the region's settings)."""
+    notes = [unrecorded(sweep.unrecorded)] if sweep.unrecorded else []
+    if barred:
+        notes.append(Reason("status.reason.office", {"years": barred}))
+    return [*notes, Reason("status.reason.reading", policy.reading())]
 
 
-def _unrecorded(days: list[date]) -> Reason:
-    """Calls with no attendance evidence, named so nobody reads an absence into them (issue 13)."""
-    key = (
-        "status.reason.unrecorded"
-        if len(days) <= UNRECORDED_SHOWN
-        else "status.reason.unrecorded_many"
-    )
-    return Reason(key, {"count": len(days), "dates": days[-UNRECORDED_SHOWN:]})
+def _inactive(
+    policy: StatusPolicy, as_of: datetime, sweep: Sweep, since: datetime
+) -> tuple[State, datetime, list[Reason]]:
+    """Inactive since the open spell began; decertification-eligible once that has lasted longer
+    than `recovery_years` (seed 003: the vote is recovered "within the year following" its loss,
+    "otherwise" the Chair and the Secretary can request the de-authorization)."""
+    until = add_years(since, policy.recovery_years)
+    decert = until < as_of
+    state = State.DECERTIFICATION_ELIGIBLE if decert else State.INACTIVE
+    key = "status.reason.decertification" if decert else "status.reason.recover_by"
+    dates = Reason(key, {"since": since.date(), "until": until.date()})
+    return state, since, [*why_inactive(sweep, policy, as_of), dates]
 
 
-def _why_inactive(sweep: _Sweep, policy: StatusPolicy, as_of: datetime) -> list[Reason]:
-    found = []
-    if sweep.criterion_a():
-        found.append(_missed(sweep.run, policy, "status.reason.missed_calls"))
-    empty_from = sweep.empty_period_start(as_of)
-    if empty_from is not None:
-        key = "status.reason.no_participation_" + policy.window.split("-")[0]
-        params: dict[str, Any] = {"year": empty_from.year, "from": empty_from.date()}
-        if sweep.last_part is None:
-            key += "_never"
-        else:
-            params["last"] = sweep.last_part.date()
-        found.append(Reason(key, params))
-    return found
-
-
-def _why_active(sweep: _Sweep, policy: StatusPolicy) -> Reason:
-    if sweep.run:
-        return _missed(sweep.run, policy, "status.reason.active_missed")
-    if sweep.last_part is None:
-        return Reason("status.reason.active_never")
-    return Reason("status.reason.active", {"last": sweep.last_part.date()})
-
-
-def _missed(run: list[date], policy: StatusPolicy, key: str) -> Reason:
-    """The calls missed in a row; a long run is told by its start and its last few dates."""
-    limit = policy.consecutive_missed_calls
-    params: dict[str, Any] = {"count": len(run), "dates": run[-limit:], "limit": limit}
-    if len(run) > limit:
-        key += "_long"
-        params["first"] = run[0]
-    return Reason(key, params)
+def _active(
+    policy: StatusPolicy, sweep: Sweep, spells: list[InactiveSpell], eval_start: datetime
+) -> tuple[State, datetime, list[Reason]]:
+    """Active since the last spell ended (recovered), else since the evaluation started."""
+    since = spells[-1][1] if spells and spells[-1][1] else eval_start
+    reasons = [why_active(sweep, policy)]
+    if spells:
+        reasons.append(Reason("status.reason.recovered", {"on": since.date()}))
+    return State.ACTIVE, since, reasons

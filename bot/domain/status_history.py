@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.domain.reasons import Reason
-from bot.domain.status import AlsFacts, State
+from bot.domain.status import State
+from bot.domain.status_sweep import AlsFacts
 
 Spell = tuple[str, str | None]  # ISO start and end of an inactive spell (end None: still open)
 BAD = (State.INACTIVE, State.DECERTIFICATION_ELIGIBLE)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any
 
 import aiosqlite
 
@@ -17,8 +16,8 @@ from bot.deps import iso
 from bot.domain.activity import Activity
 from bot.domain.reasons import Reason
 from bot.errors import RuleViolation
+from bot.store import als_activity as store
 from bot.store import audit_log
-from bot.store import participation as store
 from bot.store import roster as roster_store
 from bot.store.transaction import transaction
 
@@ -56,7 +55,7 @@ async def add(
 
 async def remove(
     conn: aiosqlite.Connection, activity_id: int, now: datetime, actor: str
-) -> dict[str, Any]:
+) -> store.ActivityRecord:
     """Mark a record the Secretariat made by mistake removed (`participation add`, or one ALS's
     attendance recorded with `meetings held`); returns it. The call's attendance stays known: an
     ALS whose attendance is removed is counted absent from it."""
@@ -65,6 +64,7 @@ async def remove(
         if row is None:
             raise RuleViolation(Reason("participation.refused.no_such", {"id": activity_id}))
         if not await store.remove_activity(conn, activity_id, iso(now), actor):
+            assert row["removed_at"] is not None  # it was removed before: that is why not now
             removed = datetime.fromisoformat(row["removed_at"])
             params = {"id": activity_id, "at": removed, "by": row["removed_by"]}
             raise RuleViolation(Reason("participation.refused.already_removed", params))

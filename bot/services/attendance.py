@@ -21,14 +21,15 @@ from bot.domain.reasons import Reason
 from bot.errors import BadInput, RuleViolation
 from bot.services import calendar
 from bot.store import audit_log
-from bot.store import meetings as store
+from bot.store import meeting_attendance as store
 from bot.store import roster as roster_store
+from bot.store.meetings import StoredMeeting
 from bot.store.transaction import transaction
 
 
 @dataclass(frozen=True)
 class Held:
-    meeting: dict[str, Any]
+    meeting: StoredMeeting
     added: list[str] = field(default_factory=list)  # ALSs newly recorded as present
     present: list[str] = field(default_factory=list)  # every ALS recorded as present
     changed: bool = False
@@ -70,26 +71,26 @@ async def record_held(
 
 async def present(
     conn: aiosqlite.Connection, meeting_id: int, now: datetime
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+) -> tuple[StoredMeeting, list[dict[str, Any]]]:
     """A meeting and the ALSs present at it, once each: `sources` (joins, the Secretariat's
     record), `people` who joined and `minutes` the longest of them stayed (None when unknown)."""
     meeting = await calendar.meeting_or_refuse(conn, meeting_id, now)
     merged: dict[str, dict[str, Any]] = {}
     for row in await store.attendance(conn, meeting_id):
         entry = merged.setdefault(
-            row["als_id"],
+            row.als_id,
             {
-                "als_id": row["als_id"],
-                "als_name": row["als_name"],
+                "als_id": row.als_id,
+                "als_name": row.als_name,
                 "sources": [],
                 "people": None,
                 "minutes": None,
             },
         )
-        entry["sources"].append(row["source"])
-        if row["source"] == "joins":
-            entry["people"] = row["people"]
-            entry["minutes"] = None if row["seconds"] is None else round(row["seconds"] / 60)
+        entry["sources"].append(row.source)
+        if row.source == "joins":
+            entry["people"] = row.people
+            entry["minutes"] = None if row.seconds is None else round(row.seconds / 60)
     return meeting, list(merged.values())
 
 

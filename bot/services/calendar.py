@@ -30,7 +30,7 @@ from bot.store.transaction import transaction
 
 @dataclass(frozen=True)
 class Cancelled:
-    meeting: dict[str, Any]
+    meeting: store.StoredMeeting
     already: bool  # cancelled before: nothing changed
     withdrawn: int = 0  # pending reminders and notices withdrawn
     notices: int = 0  # cancellation notices queued
@@ -38,7 +38,7 @@ class Cancelled:
 
 @dataclass(frozen=True)
 class Moved:
-    meeting: dict[str, Any]  # as it is now
+    meeting: store.StoredMeeting  # as it is now
     old_start_at: str
     withdrawn: int = 0
     notices: int = 0
@@ -130,7 +130,7 @@ async def move_meeting(
 
 async def meeting_or_refuse(
     conn: aiosqlite.Connection, meeting_id: int, now: datetime
-) -> dict[str, Any]:
+) -> store.StoredMeeting:
     """The meeting with that number, or BadInput naming the number."""
     meeting = await store.get(conn, meeting_id, iso(now))
     if meeting is None:
@@ -139,7 +139,7 @@ async def meeting_or_refuse(
 
 
 async def _check_movable(
-    conn: aiosqlite.Connection, meeting: dict[str, Any], start: datetime, now: datetime
+    conn: aiosqlite.Connection, meeting: store.StoredMeeting, start: datetime, now: datetime
 ) -> None:
     # RoP, auxiliary rule to Rule 1: a call that was held is judged by who attended it at the time
     # it was held; moving it would judge the ALSs against a call that never took place.
@@ -169,10 +169,11 @@ async def _withdraw(conn: aiosqlite.Connection, meeting_id: int, why: str) -> tu
     return withdrawn, told > 0
 
 
-def meeting_facts(meeting: dict[str, Any], cancelled: bool = False) -> dict[str, Any]:
+def meeting_facts(meeting: store.StoredMeeting, cancelled: bool = False) -> dict[str, Any]:
     facts = {"id": meeting["meeting_id"], "start": when(meeting["start_at"])}
-    if cancelled:
-        facts["cancelled"] = when(meeting["cancelled_at"])
+    cancelled_at = meeting["cancelled_at"]
+    if cancelled and cancelled_at:
+        facts["cancelled"] = when(cancelled_at)
     return facts
 
 

@@ -14,10 +14,10 @@ from bot.region import Region
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
+from bot.store import meeting_attendance, shares
 from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
-from bot.store import shares
 from bot.store.meetings import WINDOW_AFTER_MINUTES
 from bot.store.transaction import transaction
 
@@ -89,7 +89,7 @@ async def call_reports(
     ]
     queued = 0
     for key, meeting in due:
-        present = await meeting_store.als_present(conn, meeting["meeting_id"])
+        present = await meeting_attendance.als_present(conn, meeting["meeting_id"])
         payload = notices.call_report(
             meeting, present, warned, region, list(region.announcement_languages)
         )

@@ -20,13 +20,14 @@ from bot.domain.roster import AlsRecord
 from bot.domain.status import State
 from bot.domain.tally import Ballot, Tally, count
 from bot.domain.weights import WeightSheet, weigh
-from bot.errors import BadInput, RuleViolation
+from bot.errors import BadInput, NotAuthorised, RuleViolation
 from bot.region import Region
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import elections as store
+from bot.store.roster import Member
 from bot.store.transaction import transaction
 
 
@@ -205,8 +206,12 @@ async def record_proxy(
     vote_at: datetime | None,
     actor: str,
     meeting_id: int | None = None,
+    *,
+    by: Member | None = None,
 ) -> int:
-    """Record a proxy notice (Rule 1.5) unless a rule refuses it; audited."""
+    """Record a proxy notice (Rule 1.5) unless a rule refuses it; audited. `by`: the member who
+    asked by message (None: the Secretariat, at the command line)."""
+    _acts_for(by, giver)
     items = await status_service.statuses(conn, region, now)
     accredited = {i.als.als_id for i in items if i.status.state is not State.OBSERVER}
     async with transaction(conn):
@@ -228,9 +233,24 @@ async def record_proxy(
     return proxy_id
 
 
-async def revoke_proxy(conn: aiosqlite.Connection, giver: str, now: datetime, actor: str) -> int:
+async def revoke_proxy(
+    conn: aiosqlite.Connection,
+    giver: str,
+    now: datetime,
+    actor: str,
+    *,
+    by: Member | None = None,
+) -> int:
+    """Revoke the giver's proxy in force, if any; how many were revoked. `by` as for a proxy."""
+    _acts_for(by, giver)
     async with transaction(conn):
         revoked = await store.revoke_proxy(conn, giver, iso(now))
         if revoked:
             await audit_log.append(conn, iso(now), actor, "proxy.revoked", giver, {"at": iso(now)})
     return revoked
+
+
+def _acts_for(by: Member | None, giver: str) -> None:
+    """Rule 1.1 (seed 003): only a representative of an ALS gives or revokes its proxy."""
+    if by is not None and (by.role != "representative" or by.als_id != giver):
+        raise NotAuthorised(Reason("commands.not_yours.proxy", {"als": giver}))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
 import aiosqlite
 
@@ -35,22 +34,24 @@ async def add_meeting(
     actor: str,
 ) -> tuple[int, Change]:
     """Register (or update) a meeting; idempotent for the same kind and start time; audited."""
-    meeting = store.Meeting(kind, iso(start), duration_min, zoom_id, title)
+    meeting = store.Meeting(
+        kind=kind, start_at=iso(start), duration_min=duration_min, zoom_id=zoom_id, title=title
+    )
     async with transaction(conn):
         same_kind = await store.by_kind(conn, kind)
-        existing = {m["start_at"] for m in same_kind}
+        existing = {m.start_at for m in same_kind}
         for old in same_kind:
-            if old["start_at"] == meeting.start_at and old["cancelled_at"]:
+            if old.start_at == meeting.start_at and old.cancelled_at:
                 # A cancelled call stays cancelled: it is history (neither attended nor missed).
                 params = {
-                    "id": old["meeting_id"],
+                    "id": old.meeting_id,
                     "start": meeting.start_at,
-                    "cancelled": old["cancelled_at"][:10],
+                    "cancelled": old.cancelled_at[:10],
                 }
                 raise BadInput(Reason("meetings.refused.add_cancelled", params))
         meeting_id, changed = await store.upsert(conn, meeting, iso(now))
         if changed:
-            data: dict[str, Any] = {
+            data: dict[str, object] = {
                 "meeting_id": meeting_id,
                 "kind": kind,
                 "start_at": meeting.start_at,
@@ -64,5 +65,5 @@ async def add_meeting(
     return meeting_id, Change.UPDATED if meeting.start_at in existing else Change.ADDED
 
 
-async def list_meetings(conn: aiosqlite.Connection, as_of: datetime) -> list[dict[str, Any]]:
+async def list_meetings(conn: aiosqlite.Connection, as_of: datetime) -> list[store.ListedMeeting]:
     return await store.listing(conn, iso(as_of))

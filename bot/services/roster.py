@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.domain import roster as rules
 from bot.domain.reasons import Reason
+from bot.domain.roster_row import parse_row
 from bot.errors import BadInput
 from bot.region import Region
 from bot.store import audit_log
@@ -58,7 +59,7 @@ async def import_roster(
     """Upsert every acceptable row, audit each change, and report the rejected rows by line."""
     raw_rows = read_roster_csv(data)
     countries = {code: c.subregion for code, c in region.countries.items()}
-    parsed = [rules.parse_row(line, row, countries) for line, row in raw_rows]
+    parsed = [parse_row(line, row, countries) for line, row in raw_rows]
     report = ImportReport()
     async with transaction(conn):
         known = await roster_store.known_roster(conn)
@@ -96,15 +97,16 @@ async def _apply_row(
         report.unchanged += 1
 
 
-def _plain(record: Any) -> dict[str, Any]:
+def _plain(record: rules.AlsRecord | rules.PersonRecord) -> dict[str, Any]:
+    """The record as the audit log keeps it: plain JSON values, dates as ISO text."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(record).items()}
 
 
-async def export_roster(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+async def export_roster(conn: aiosqlite.Connection) -> list[roster_store.ExportedAls]:
     return await roster_store.export_rows(conn)
 
 
-def roster_csv_rows(exported: list[dict[str, Any]]) -> list[dict[str, str]]:
+def roster_csv_rows(exported: list[roster_store.ExportedAls]) -> list[dict[str, str]]:
     """The export flattened back into the import format, one row per person (round trip)."""
     rows: list[dict[str, str]] = []
     for als in exported:
@@ -115,7 +117,7 @@ def roster_csv_rows(exported: list[dict[str, Any]]) -> list[dict[str, str]]:
             "accredited_on": als["accredited_on"] or "",
             "language": als["language"] or "" if als["als_id"] else "",
         }
-        people = als["people"] or [None]
+        people: list[roster_store.ExportedPerson | None] = [*als["people"]] or [None]
         for p in people:
             rows.append(
                 base

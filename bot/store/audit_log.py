@@ -31,7 +31,16 @@ async def append(
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (seq, at, actor, action, subject, canonical_json(plain), prev, digest),
     )
-    return AuditEntry(seq, at, actor, action, subject, plain, prev, digest)
+    return AuditEntry(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        data=plain,
+        prev_hash=prev,
+        hash=digest,
+    )
 
 
 async def entries(conn: aiosqlite.Connection) -> AsyncIterator[AuditEntry]:
@@ -43,4 +52,13 @@ async def entries(conn: aiosqlite.Connection) -> AsyncIterator[AuditEntry]:
                 data = json.loads(row[5])
             except ValueError:
                 data = {"unparseable": row[5]}
-            yield AuditEntry(int(row[0]), row[1], row[2], row[3], row[4], data, row[6], row[7])
+            yield AuditEntry(
+                seq=int(row[0]),
+                at=row[1],
+                actor=row[2],
+                action=row[3],
+                subject=row[4],
+                data=data,
+                prev_hash=row[6],
+                hash=row[7],
+            )

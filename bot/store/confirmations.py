@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TypedDict
 
 import aiosqlite
+
+
+class PendingCommand(TypedDict):
+    """What an e-mail command needs once confirmed: its text, and an announcement's sections."""
+
+    text: str
+    sections: dict[str, str]  # language -> text
 
 
 async def create(
     conn: aiosqlite.Connection,
     token: str,
     address: str,
-    command: dict[str, Any],
+    command: PendingCommand,
     now: str,
     expires: str,
 ) -> None:
@@ -25,7 +32,7 @@ async def create(
 
 async def consume(
     conn: aiosqlite.Connection, token: str, address: str, now: str
-) -> dict[str, Any] | None:
+) -> PendingCommand | None:
     """The command, once: unknown, expired, used or another address's token gives None."""
     async with conn.execute(
         "UPDATE confirmation SET used_at = ? WHERE token = ? AND address = ? AND used_at IS NULL"
@@ -33,4 +40,7 @@ async def consume(
         (now, token, address, now),
     ) as cur:
         row = await cur.fetchone()
-    return json.loads(row[0]) if row else None
+    if row is None:
+        return None
+    stored = json.loads(row[0])
+    return PendingCommand(text=stored["text"], sections=stored.get("sections") or {})

@@ -4,11 +4,35 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import aiosqlite
 
 from bot.domain.proxies import Proxy
+
+
+class ProxyRow(TypedDict):
+    """A proxy as `proxies` lists it, whatever its state."""
+
+    proxy_id: int
+    giver_als: str
+    holder_als: str
+    state: str  # active | revoked | ...
+    given_at: str
+    revoked_at: str | None
+    vote_at: str | None
+
+
+class PublishedResult(TypedDict):
+    """A published election: the tally as JSON (bot.services.elections.tally_json) and the ALSs
+    that voted (the public list of voters)."""
+
+    result_id: int
+    title: str
+    vote_at: str
+    result: dict[str, Any]
+    voted: list[str]
+    published_at: str
 
 
 async def proxies(conn: aiosqlite.Connection) -> list[Proxy]:
@@ -18,10 +42,10 @@ async def proxies(conn: aiosqlite.Connection) -> list[Proxy]:
     ) as cur:
         return [
             Proxy(
-                r[0],
-                r[1],
-                datetime.fromisoformat(r[2]),
-                datetime.fromisoformat(r[3]) if r[3] else None,
+                giver=r[0],
+                holder=r[1],
+                given_at=datetime.fromisoformat(r[2]),
+                revoked_at=datetime.fromisoformat(r[3]) if r[3] else None,
             )
             async for r in cur
         ]
@@ -54,12 +78,23 @@ async def revoke_proxy(conn: aiosqlite.Connection, giver: str, at: str) -> int:
         return max(cur.rowcount, 0)
 
 
-async def proxy_listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+async def proxy_listing(conn: aiosqlite.Connection) -> list[ProxyRow]:
     async with conn.execute(
         "SELECT proxy_id, giver_als, holder_als, state, given_at, revoked_at, vote_at FROM proxy"
         " ORDER BY proxy_id"
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [
+            ProxyRow(
+                proxy_id=row[0],
+                giver_als=row[1],
+                holder_als=row[2],
+                state=row[3],
+                given_at=row[4],
+                revoked_at=row[5],
+                vote_at=row[6],
+            )
+            async for row in cur
+        ]
 
 
 async def publish(
@@ -82,12 +117,19 @@ async def publish(
     return int(row[0])
 
 
-async def published(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+async def published(conn: aiosqlite.Connection) -> list[PublishedResult]:
     async with conn.execute(
         "SELECT result_id, title, vote_at, result, voted, published_at FROM election_result"
         " ORDER BY vote_at DESC"
     ) as cur:
         return [
-            dict(row) | {"result": json.loads(row["result"]), "voted": json.loads(row["voted"])}
+            PublishedResult(
+                result_id=row[0],
+                title=row[1],
+                vote_at=row[2],
+                result=json.loads(row[3]),
+                voted=json.loads(row[4]),
+                published_at=row[5],
+            )
             async for row in cur
         ]

@@ -9,7 +9,8 @@ they attend is found when asked, so a meeting registered after its joins still g
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from sqlite3 import Row
+from typing import TypedDict
 
 import aiosqlite
 
@@ -34,13 +35,73 @@ def window_closes(table: str = "") -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Meeting:
+    """A meeting to register: what the Secretariat gives (`meetings add`)."""
+
     kind: str  # monthly | wg | assembly
     start_at: str  # ISO 8601 UTC
     duration_min: int
     zoom_id: str | None
     title: str | None
+
+
+class MeetingRow(TypedDict):
+    """A registered meeting as the messages and listings read it (by key: the rows are printed as
+    JSON and handed to the message builders as they are)."""
+
+    meeting_id: int
+    kind: str
+    title: str | None
+    start_at: str  # ISO 8601 UTC
+    duration_min: int
+    zoom_id: str | None
+
+
+class ListedMeeting(MeetingRow):
+    """A row of `meetings list`: how many joins, how many ALSs attended, whether attendance is
+    known and whether the meeting was cancelled."""
+
+    joins: int
+    als_present: int
+    attendance_recorded: bool
+    cancelled: bool
+
+
+class UpcomingMeeting(MeetingRow):
+    """A meeting not cancelled, with its version (`sequence`, RFC 5545) for the .ics."""
+
+    sequence: int
+
+
+class StoredMeeting(MeetingRow):
+    """One meeting, cancelled or not, with its version (`sequence`), when it was cancelled or its
+    attendance recorded by the Secretariat, and whether its attendance is known (issue 13)."""
+
+    sequence: int
+    cancelled_at: str | None
+    held_recorded_at: str | None
+    attendance_recorded: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class SameKind:
+    """A meeting of the kind being registered: enough to tell a new one from a cancelled one."""
+
+    meeting_id: int
+    start_at: str
+    cancelled_at: str | None
+
+
+def _meeting(row: Row) -> MeetingRow:
+    return MeetingRow(
+        meeting_id=row["meeting_id"],
+        kind=row["kind"],
+        title=row["title"],
+        start_at=row["start_at"],
+        duration_min=row["duration_min"],
+        zoom_id=row["zoom_id"],
+    )
 
 
 async def upsert(conn: aiosqlite.Connection, m: Meeting, now: str) -> tuple[int, bool]:
@@ -69,10 +130,11 @@ async def upsert(conn: aiosqlite.Connection, m: Meeting, now: str) -> tuple[int,
     return int(new[0]), True
 
 
-# A join `e` falls in meeting `m`'s window: from an hour before its start to an hour after its end.
-_IN_WINDOW = f" AND e.occurred_at >= {window_opens('m')} AND e.occurred_at <= {window_closes('m')}"
+# A join `e` falls in meeting `m`'s window: from an hour before its start to an hour after its end
+# (bot/store/meeting_attendance.py uses it too).
+IN_WINDOW = f" AND e.occurred_at >= {window_opens('m')} AND e.occurred_at <= {window_closes('m')}"
 # The joins of meeting `m`: same Zoom number, inside the window.
-_ATTENDED = " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id" + _IN_WINDOW
+_ATTENDED = " FROM participation e WHERE e.kind = 'call_join' AND e.source = m.zoom_id" + IN_WINDOW
 WINDOW_END = window_closes("m")
 # Issue 13 (RoP, auxiliary rule to Rule 1): a call counts as missed only when its attendance is
 # known at `:as_of` -- the Secretariat recorded who attended, Zoom said it ended, or joins were
@@ -84,7 +146,7 @@ ATTENDANCE_KNOWN = (
 )
 
 
-async def listing(conn: aiosqlite.Connection, as_of: str) -> list[dict[str, Any]]:
+async def listing(conn: aiosqlite.Connection, as_of: str) -> list[ListedMeeting]:
     """Every meeting with how many joins, how many distinct ALSs attended it (joins or the
     Secretariat's record), whether its attendance is known at `as_of`, and whether it was
     cancelled."""
@@ -101,25 +163,29 @@ async def listing(conn: aiosqlite.Connection, as_of: str) -> list[dict[str, Any]
         {"as_of": as_of},
     ) as cur:
         return [
-            dict(row)
-            | {
-                "attendance_recorded": bool(row["attendance_recorded"]),
-                "cancelled": bool(row["cancelled"]),
-            }
+            ListedMeeting(
+                **_meeting(row),
+                joins=row["joins"],
+                als_present=row["als_present"],
+                attendance_recorded=bool(row["attendance_recorded"]),
+                cancelled=bool(row["cancelled"]),
+            )
             async for row in cur
         ]
 
 
-async def by_kind(conn: aiosqlite.Connection, kind: str) -> list[dict[str, Any]]:
+async def by_kind(conn: aiosqlite.Connection, kind: str) -> list[SameKind]:
+    """The meetings of one kind, cancelled ones too, earliest first."""
     async with conn.execute(
-        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id, cancelled_at FROM meeting"
-        " WHERE kind = ? ORDER BY start_at",
+        "SELECT meeting_id, start_at, cancelled_at FROM meeting WHERE kind = ? ORDER BY start_at",
         (kind,),
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [
+            SameKind(meeting_id=row[0], start_at=row[1], cancelled_at=row[2]) async for row in cur
+        ]
 
 
-async def since(conn: aiosqlite.Connection, moment: str) -> list[dict[str, Any]]:
+async def since(conn: aiosqlite.Connection, moment: str) -> list[UpcomingMeeting]:
     """Meetings starting at or after `moment`, soonest first; cancelled ones are not held, so
     they get no reminders, reports or proxies."""
     async with conn.execute(
@@ -127,22 +193,10 @@ async def since(conn: aiosqlite.Connection, moment: str) -> list[dict[str, Any]]
         " WHERE start_at >= ? AND cancelled_at IS NULL ORDER BY start_at",
         (moment,),
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [UpcomingMeeting(**_meeting(row), sequence=row["sequence"]) async for row in cur]
 
 
-async def als_present(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[str, Any]]:
-    """The ALSs whose people joined this meeting (ALS-level facts: name, country, sub-region)."""
-    async with conn.execute(
-        "SELECT DISTINCT a.als_id, a.name, a.country, a.subregion FROM meeting m"
-        f" JOIN participation e ON e.source = m.zoom_id {_IN_WINDOW}"
-        " JOIN person p ON p.person_id = e.person_id JOIN als a ON a.als_id = p.als_id"
-        " WHERE m.meeting_id = ? ORDER BY a.subregion, a.name",
-        (meeting_id,),
-    ) as cur:
-        return [dict(row) async for row in cur]
-
-
-async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> dict[str, Any] | None:
+async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> StoredMeeting | None:
     """One meeting with its version (`sequence`), when it was cancelled or its attendance recorded
     by the Secretariat, and whether its attendance is known at `as_of`."""
     if meeting_id.bit_length() > 63:  # past SQLite's INTEGER: no row has that number
@@ -156,7 +210,13 @@ async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> dict[s
         row = await cur.fetchone()
     if row is None:
         return None
-    return dict(row) | {"attendance_recorded": bool(row["attendance_recorded"])}
+    return StoredMeeting(
+        **_meeting(row),
+        sequence=row["sequence"],
+        cancelled_at=row["cancelled_at"],
+        held_recorded_at=row["held_recorded_at"],
+        attendance_recorded=bool(row["attendance_recorded"]),
+    )
 
 
 async def at(conn: aiosqlite.Connection, kind: str, start_at: str) -> int | None:
@@ -190,54 +250,3 @@ async def move(conn: aiosqlite.Connection, meeting_id: int, start_at: str) -> in
         row = await cur.fetchone()
     assert row is not None
     return int(row[0])
-
-
-async def attendance_recorded_for(conn: aiosqlite.Connection, meeting_id: int) -> list[str]:
-    """The ALSs the Secretariat recorded as present at this call (not removed)."""
-    async with conn.execute(
-        "SELECT als_id FROM als_activity WHERE meeting_id = ? AND kind = 'call_attendance'"
-        " AND removed_at IS NULL ORDER BY als_id",
-        (meeting_id,),
-    ) as cur:
-        return [row[0] async for row in cur]
-
-
-async def record_attendance(
-    conn: aiosqlite.Connection,
-    meeting_id: int,
-    als_ids: list[str],
-    occurred_at: str,
-    actor: str,
-    now: str,
-) -> None:
-    """The Secretariat's record that these ALSs attended the call, dated at its start; the
-    attendance it makes known is marked on the meeting (the first record's time is kept)."""
-    await conn.executemany(
-        "INSERT INTO als_activity (als_id, kind, occurred_at, meeting_id, recorded_by, recorded_at)"
-        " VALUES (?, 'call_attendance', ?, ?, ?, ?)",
-        [(als_id, occurred_at, meeting_id, actor, now) for als_id in als_ids],
-    )
-    await conn.execute(
-        "UPDATE meeting SET held_recorded_at = coalesce(held_recorded_at, ?) WHERE meeting_id = ?",
-        (now, meeting_id),
-    )
-
-
-async def attendance(conn: aiosqlite.Connection, meeting_id: int) -> list[dict[str, Any]]:
-    """Who attended: per ALS, from joins (how many of its people, and the longest any of them
-    stayed, in seconds, when reports gave durations) and from the Secretariat's record."""
-    async with conn.execute(
-        "SELECT a.als_id, a.name AS als_name, 'joins' AS source, count(*) AS people,"
-        " max(t.seconds) AS seconds, a.subregion FROM"
-        " (SELECT e.person_id, sum(e.duration_s) AS seconds FROM meeting m"
-        f"  JOIN participation e ON e.kind = 'call_join' AND e.source = m.zoom_id {_IN_WINDOW}"
-        "  WHERE m.meeting_id = :id AND e.person_id IS NOT NULL GROUP BY e.person_id) t"
-        " JOIN person p ON p.person_id = t.person_id JOIN als a ON a.als_id = p.als_id"
-        " GROUP BY a.als_id"
-        " UNION ALL SELECT a.als_id, a.name, 'secretariat', NULL, NULL, a.subregion"
-        " FROM als_activity x JOIN als a ON a.als_id = x.als_id WHERE x.meeting_id = :id"
-        " AND x.kind = 'call_attendance' AND x.removed_at IS NULL"
-        " ORDER BY 6, 2, 3",
-        {"id": meeting_id},
-    ) as cur:
-        return [dict(row) async for row in cur]

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from sqlite3 import Row
+from typing import Any, TypedDict
 
 import aiosqlite
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class OutboxRow:
+    """A message due to go out, as the sender needs it."""
+
     outbox_id: int
     channel: str  # email | slack
     recipient: str
@@ -50,7 +53,16 @@ async def due(
         " ORDER BY due_at, outbox_id LIMIT ?",
         (now, *channels, limit),
     ) as cur:
-        return [OutboxRow(int(r[0]), r[1], r[2], json.loads(r[3]), int(r[4])) async for r in cur]
+        return [
+            OutboxRow(
+                outbox_id=int(r[0]),
+                channel=r[1],
+                recipient=r[2],
+                payload=json.loads(r[3]),
+                attempts=int(r[4]),
+            )
+            async for r in cur
+        ]
 
 
 async def mark_sent(conn: aiosqlite.Connection, outbox_id: int, now: str) -> None:
@@ -73,12 +85,40 @@ async def mark_failed(
     )
 
 
-async def listing(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+class OutboxListing(TypedDict):
+    """A row of `outbox`: every message decided on, sent or not, and why not."""
+
+    outbox_id: int
+    channel: str
+    recipient: str  # '-' for a reminder decided against
+    subject: str | None
+    state: str  # pending | sent | failed | dropped
+    attempts: int
+    due_at: str
+    sent_at: str | None
+    last_error: str | None
+
+
+async def listing(conn: aiosqlite.Connection) -> list[OutboxListing]:
     async with conn.execute(
         "SELECT outbox_id, channel, recipient, json_extract(payload, '$.subject') AS subject,"
         " state, attempts, due_at, sent_at, last_error FROM outbox ORDER BY outbox_id"
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [_listed(row) async for row in cur]
+
+
+def _listed(row: Row) -> OutboxListing:
+    return OutboxListing(
+        outbox_id=row[0],
+        channel=row[1],
+        recipient=row[2],
+        subject=row[3],
+        state=row[4],
+        attempts=row[5],
+        due_at=row[6],
+        sent_at=row[7],
+        last_error=row[8],
+    )
 
 
 async def record_dropped(conn: aiosqlite.Connection, dedup_key: str, why: str, now: str) -> bool:

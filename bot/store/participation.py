@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from sqlite3 import Row
+from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 import aiosqlite
@@ -12,8 +13,10 @@ from bot.store.batching import Batcher
 from bot.store.transaction import write_lock
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class NewEvent:
+    """A participation event as a transport received it, before it is stored."""
+
     source_key: str
     kind: str  # list_post, call_join, ...
     source: str  # List-Id or Zoom meeting id
@@ -27,6 +30,40 @@ class NewEvent:
 
 
 Stored = tuple[bool, int | None]  # (new, person_id) for one event
+
+
+class LoggedEvent(TypedDict):
+    """A line of the participation log (PRODUCT.md shape): a person's event, or an ALS-level
+    record the Secretariat made (no person; `activity_id` and `note` set)."""
+
+    als_id: str | None
+    person: str | None
+    kind: str
+    source: str
+    occurred_at: str
+    activity_id: int | None
+    note: str | None
+
+
+class UnmatchedSender(TypedDict):
+    """An event whose sender the roster does not know yet."""
+
+    address: str
+    name: str | None
+    kind: str
+    source: str
+    occurred_at: str
+
+
+class SeenList(TypedDict):
+    """A list the bot has seen or was told of, with how many events came from it."""
+
+    list_id: str
+    name: str | None
+    kind: str
+    known: bool
+    first_seen: str
+    posts: int
 
 
 async def person_by_email(conn: aiosqlite.Connection, address: str) -> int | None:
@@ -142,7 +179,7 @@ async def attribute_unmatched(conn: aiosqlite.Connection) -> int:
         return max(cur.rowcount, 0)
 
 
-async def events(conn: aiosqlite.Connection, als_id: str | None = None) -> list[dict[str, Any]]:
+async def events(conn: aiosqlite.Connection, als_id: str | None = None) -> list[LoggedEvent]:
     """The matched log in time order (PRODUCT.md shape), optionally for one ALS.
 
     With it, the ALS-level participation the Secretariat recorded and has not removed: no person,
@@ -164,81 +201,52 @@ async def events(conn: aiosqlite.Connection, als_id: str | None = None) -> list[
         ") ORDER BY occurred_at, part, n"
     )
     async with conn.execute(sql, {"als": als_id}) as cur:
-        return [dict(row) async for row in cur]
+        return [_logged(row) async for row in cur]
 
 
-async def same_activity(
-    conn: aiosqlite.Connection, als_id: str, kind: str, occurred_at: str, note: str
-) -> int | None:
-    """The id of an identical ALS-level record not removed, if there is one."""
-    async with conn.execute(
-        "SELECT activity_id FROM als_activity WHERE als_id = ? AND kind = ? AND occurred_at = ?"
-        " AND note = ? AND meeting_id IS NULL AND removed_at IS NULL LIMIT 1",
-        (als_id, kind, occurred_at, note),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else None
+def _logged(row: Row) -> LoggedEvent:
+    return LoggedEvent(
+        als_id=row[0],
+        person=row[1],
+        kind=row[2],
+        source=row[3],
+        occurred_at=row[4],
+        activity_id=row[5],
+        note=row[6],
+    )
 
 
-async def insert_activity(
-    conn: aiosqlite.Connection,
-    als_id: str,
-    kind: str,
-    occurred_at: str,
-    note: str,
-    recorded_by: str,
-    recorded_at: str,
-) -> int:
-    async with conn.execute(
-        "INSERT INTO als_activity (als_id, kind, occurred_at, note, recorded_by, recorded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING activity_id",
-        (als_id, kind, occurred_at, note, recorded_by, recorded_at),
-    ) as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-async def activity(conn: aiosqlite.Connection, activity_id: int) -> dict[str, Any] | None:
-    if activity_id.bit_length() > 63:  # past SQLite's INTEGER: no row has that number
-        return None
-    async with conn.execute(
-        "SELECT activity_id, als_id, kind, occurred_at, meeting_id, note, removed_at, removed_by"
-        " FROM als_activity WHERE activity_id = ?",
-        (activity_id,),
-    ) as cur:
-        row = await cur.fetchone()
-    return dict(row) if row else None
-
-
-async def remove_activity(
-    conn: aiosqlite.Connection, activity_id: int, removed_at: str, removed_by: str
-) -> bool:
-    """Mark the record removed (the row stays: history); False when it was removed already."""
-    async with conn.execute(
-        "UPDATE als_activity SET removed_at = ?, removed_by = ?"
-        " WHERE activity_id = ? AND removed_at IS NULL",
-        (removed_at, removed_by, activity_id),
-    ) as cur:
-        return cur.rowcount == 1
-
-
-async def unmatched(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+async def unmatched(conn: aiosqlite.Connection) -> list[UnmatchedSender]:
     """Senders the roster does not know yet, one row per event, for the Secretariat."""
     async with conn.execute(
         "SELECT identity AS address, shown_as AS name, kind, source, occurred_at"
         " FROM participation WHERE person_id IS NULL ORDER BY occurred_at, event_id"
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [
+            UnmatchedSender(
+                address=row[0], name=row[1], kind=row[2], source=row[3], occurred_at=row[4]
+            )
+            async for row in cur
+        ]
 
 
-async def lists(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+async def lists(conn: aiosqlite.Connection) -> list[SeenList]:
     async with conn.execute(
         "SELECT l.list_id, l.name, l.kind, l.known, l.first_seen,"
         " (SELECT count(*) FROM participation e WHERE e.source = l.list_id) AS posts"
         " FROM mailing_list l ORDER BY l.known DESC, l.list_id"
     ) as cur:
-        return [dict(row) | {"known": bool(row["known"])} async for row in cur]
+        return [
+            SeenList(
+                list_id=row[0],
+                name=row[1],
+                kind=row[2],
+                known=bool(row[3]),
+                first_seen=row[4],
+                posts=row[5],
+            )
+            async for row in cur
+        ]
 
 
 async def people_named(conn: aiosqlite.Connection, key: str) -> set[int]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from sqlite3 import Row
+from typing import TypedDict
 
 import aiosqlite
 
@@ -45,9 +46,15 @@ async def get_als(conn: aiosqlite.Connection, als_id: str) -> AlsRecord | None:
     return _als(row) if row else None
 
 
-def _als(row: Any) -> AlsRecord:
-    accredited = date.fromisoformat(row[4]) if row[4] else None
-    return AlsRecord(row[0], row[1], row[2], row[3], accredited, row[5])
+def _als(row: Row) -> AlsRecord:
+    return AlsRecord(
+        als_id=row[0],
+        name=row[1],
+        country=row[2],
+        subregion=row[3],
+        accredited_on=date.fromisoformat(row[4]) if row[4] else None,
+        language=row[5],
+    )
 
 
 async def list_als(conn: aiosqlite.Connection) -> list[AlsRecord]:
@@ -87,8 +94,16 @@ async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | N
     if row is None:
         return None
     emails, names = await _aliases(conn, int(row[0]))
-    record = PersonRecord(row[1], row[2], row[3], row[4], row[5], emails, names)
-    return StoredPerson(int(row[0]), record, row[6])
+    record = PersonRecord(
+        email=row[1],
+        name=row[2],
+        role=row[3],
+        slack_id=row[4],
+        nationality=row[5],
+        email_aliases=emails,
+        name_aliases=names,
+    )
+    return StoredPerson(person_id=int(row[0]), record=record, als_id=row[6])
 
 
 async def _aliases(
@@ -131,19 +146,46 @@ async def upsert_person(
     return person_id
 
 
-async def export_rows(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+class ExportedPerson(TypedDict):
+    """A person as `roster export` writes them (JSON, or flattened back into the import CSV)."""
+
+    name: str
+    email: str
+    role: str
+    slack_id: str | None
+    nationality: str | None
+    aliases: list[str]  # e-mail aliases first, then name aliases
+
+
+class ExportedAls(TypedDict):
+    """An ALS with its people; for the people without an ALS, every ALS field is None."""
+
+    als_id: str | None
+    als_name: str | None
+    country: str | None
+    subregion: str | None
+    accredited_on: str | None
+    language: str | None
+    people: list[ExportedPerson]
+
+
+def _exported_als(als: AlsRecord | None) -> ExportedAls:
+    return ExportedAls(
+        als_id=als.als_id if als else None,
+        als_name=als.name if als else None,
+        country=als.country if als else None,
+        subregion=als.subregion if als else None,
+        accredited_on=als.accredited_on.isoformat() if als and als.accredited_on else None,
+        language=als.language if als else None,
+        people=[],
+    )
+
+
+async def export_rows(conn: aiosqlite.Connection) -> list[ExportedAls]:
     """Every ALS with its people, and the people without an ALS last (als_id None)."""
-    out: dict[str | None, dict[str, Any]] = {}
-    for als in await list_als(conn):
-        out[als.als_id] = {
-            "als_id": als.als_id,
-            "als_name": als.name,
-            "country": als.country,
-            "subregion": als.subregion,
-            "accredited_on": als.accredited_on.isoformat() if als.accredited_on else None,
-            "language": als.language,
-            "people": [],
-        }
+    out: dict[str | None, ExportedAls] = {
+        als.als_id: _exported_als(als) for als in await list_als(conn)
+    }
     async with conn.execute(
         "SELECT person_id, als_id, name, email, role, slack_id, nationality FROM person"
         " ORDER BY als_id IS NULL, als_id, role, name"
@@ -151,32 +193,21 @@ async def export_rows(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
         people = await cur.fetchall()
     for row in people:
         emails, names = await _aliases(conn, int(row[0]))
-        entry = out.setdefault(
-            row[1],
-            {
-                "als_id": None,
-                "als_name": None,
-                "country": None,
-                "subregion": None,
-                "accredited_on": None,
-                "language": None,
-                "people": [],
-            },
-        )
+        entry = out.setdefault(row[1], _exported_als(None))
         entry["people"].append(
-            {
-                "name": row[2],
-                "email": row[3],
-                "role": row[4],
-                "slack_id": row[5],
-                "nationality": row[6],
-                "aliases": list(emails) + list(names),
-            }
+            ExportedPerson(
+                name=row[2],
+                email=row[3],
+                role=row[4],
+                slack_id=row[5],
+                nationality=row[6],
+                aliases=list(emails) + list(names),
+            )
         )
     return list(out.values())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Member:
     """Who is speaking to the bot, as the command handlers need it."""
 
@@ -198,7 +229,17 @@ async def member_by(conn: aiosqlite.Connection, column: str, value: str) -> Memb
         (value,),
     ) as cur:
         row = await cur.fetchone()
-    return Member(int(row[0]), row[1], row[2], row[3], row[4], row[5], row[6]) if row else None
+    if row is None:
+        return None
+    return Member(
+        person_id=int(row[0]),
+        name=row[1],
+        email=row[2],
+        role=row[3],
+        als_id=row[4],
+        language=row[5],
+        als_language=row[6],
+    )
 
 
 async def set_language(conn: aiosqlite.Connection, person_id: int, language: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 import aiosqlite
 
@@ -20,7 +20,16 @@ async def add(
     return int(row[0])
 
 
-async def between(conn: aiosqlite.Connection, start: str, end: str) -> list[dict[str, Any]]:
+class SharedActivity(TypedDict):
+    """An activity an ALS shared, as the monthly digest lists it."""
+
+    text: str
+    created_at: str
+    who: str  # the ALS's name, or the person's for people without one
+    country: str | None
+
+
+async def between(conn: aiosqlite.Connection, start: str, end: str) -> list[SharedActivity]:
     """Shares in [start, end), with the ALS's name (or the person's, for people without one)."""
     async with conn.execute(
         "SELECT s.text, s.created_at, coalesce(a.name, p.name) AS who, a.country"
@@ -28,4 +37,7 @@ async def between(conn: aiosqlite.Connection, start: str, end: str) -> list[dict
         " WHERE s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at",
         (start, end),
     ) as cur:
-        return [dict(row) async for row in cur]
+        return [
+            SharedActivity(text=row[0], created_at=row[1], who=row[2], country=row[3])
+            async for row in cur
+        ]

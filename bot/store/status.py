@@ -34,7 +34,10 @@ async def monthly_calls(conn: aiosqlite.Connection, until: str) -> list[MonthlyC
         " ORDER BY m.start_at",
         {"as_of": until},
     ) as cur:
-        return [MonthlyCall(int(row[0]), _moment(row[1]), bool(row[2])) async for row in cur]
+        return [
+            MonthlyCall(meeting_id=int(row[0]), start=_moment(row[1]), recorded=bool(row[2]))
+            async for row in cur
+        ]
 
 
 # Each monthly meeting's window, as text comparable with participation.occurred_at.
@@ -164,7 +167,9 @@ async def judgements(conn: aiosqlite.Connection) -> dict[str, Judgement]:
     ) as cur:
         return {
             row[0]: Judgement(
-                tuple((a, b) for a, b in json.loads(row[1])), json.loads(row[2]), row[3]
+                spells=tuple((a, b) for a, b in json.loads(row[1])),
+                evidence=json.loads(row[2]),
+                judged_until=row[3],
             )
             async for row in cur
         }
@@ -197,7 +202,7 @@ async def save_judgement(
 
 async def told(conn: aiosqlite.Connection) -> dict[str, Told]:
     async with conn.execute("SELECT als_id, state, since FROM status_told") as cur:
-        return {row[0]: Told(row[1], row[2]) async for row in cur}
+        return {row[0]: Told(state=row[1], since=row[2]) async for row in cur}
 
 
 async def record_told(
@@ -227,7 +232,16 @@ async def history(conn: aiosqlite.Connection, als_id: str) -> list[HistoryRow]:
         " WHERE als_id = ? ORDER BY change_id",
         (als_id,),
     ) as cur:
-        return [HistoryRow(row[0], row[1], row[2], row[3], json.loads(row[4])) async for row in cur]
+        return [
+            HistoryRow(
+                kind=row[0],
+                state=row[1],
+                effective_on=row[2],
+                recorded_at=row[3],
+                reasons=json.loads(row[4]),
+            )
+            async for row in cur
+        ]
 
 
 async def last_states(conn: aiosqlite.Connection) -> dict[str, tuple[str, str]]:

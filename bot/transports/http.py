@@ -8,11 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import __version__, status_view
+from bot import __version__
 from bot.deps import Deps
-from bot.domain.reasons import Reason
-from bot.i18n import format_value, language_or_default, render, t
+from bot.i18n import format_value, language_or_default
 from bot.pages import render_page
+from bot.reports import roll as roll_report
+from bot.reports import status as status_report
+from bot.reports import tally as tally_report
+from bot.reports import utc_minute
 from bot.services import elections as election_service
 from bot.services import status as status_service
 from bot.services.status import AlsStatus
@@ -90,9 +93,6 @@ async def index(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
-PUBLIC_STATUS_COLUMNS = ["als_id", "als_name", "country", "subregion", "state", "since"]
-
-
 async def _current_statuses(deps: Deps) -> list[AlsStatus]:
     return await status_service.statuses(deps.store, deps.region, deps.clock())
 
@@ -102,23 +102,14 @@ async def status_page(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     lang = page_language(request)
     items = await _current_statuses(deps)
-    subregions = []
-    for code, group in status_view.by_subregion(items, deps.region):
-        rows = []
-        for item in group:
-            row = status_view.status_row(item, deps.region, lang)
-            country = deps.region.countries.get(row["country"])
-            rows.append(
-                {k: row[k] for k in PUBLIC_STATUS_COLUMNS}
-                | {
-                    "country": country.name(lang) if country else row["country"],
-                    "state_word": status_view.state_word(row["state"], lang),
-                }
-            )
-        subregions.append(
-            {"code": code, "name": deps.region.subregions[code].name(lang), "rows": rows}
-        )
-    policy = status_service.policy_of(deps.region)
+    subregions = [
+        {
+            "code": code,
+            "name": deps.region.subregions[code].name(lang),
+            "rows": [status_report.public_row(item, deps.region, lang) for item in group],
+        }
+        for code, group in status_report.by_subregion(items, deps.region)
+    ]
     html = render_page(
         "status.html",
         lang,
@@ -126,8 +117,8 @@ async def status_page(request: web.Request) -> web.Response:
         ralo=deps.region.ralo,
         subregions=subregions,
         as_of=format_value(deps.clock().date(), lang),
-        reading=render(Reason("status.reason.reading", policy.reading()), lang),
-        counts=t("status.counts", lang, **status_view.counts(items)),
+        reading=status_report.reading(deps.region, lang),
+        counts=status_report.counts_line(items, deps.region, lang),
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
@@ -137,12 +128,13 @@ async def status_csv(request: web.Request) -> web.Response:
     items = await _current_statuses(deps)
     buffer = io.StringIO()
     writer = csv.DictWriter(
-        buffer, fieldnames=PUBLIC_STATUS_COLUMNS, extrasaction="ignore", lineterminator="\r\n"
+        buffer,
+        fieldnames=status_report.PUBLIC_COLUMNS,
+        extrasaction="ignore",
+        lineterminator="\r\n",
     )
     writer.writeheader()
-    for item in items:
-        row = status_view.status_row(item, deps.region, "en")
-        writer.writerow({k: "" if row[k] is None else row[k] for k in PUBLIC_STATUS_COLUMNS})
+    writer.writerows(status_report.public_csv_row(item, deps.region) for item in items)
     name = f"{deps.region.ralo.lower()}-status-{deps.clock().date().isoformat()}.csv"
     return web.Response(
         body=buffer.getvalue().encode("utf-8"),
@@ -158,31 +150,14 @@ async def election_roll_page(request: web.Request) -> web.Response:
     lang = page_language(request)
     roll = (await election_service.voter_roll(deps.store, deps.region, deps.clock())).as_json()
     names = {c: deps.region.countries[c].name(lang) for c in deps.region.countries}
-    countries = [
-        c
-        | {
-            "name": names.get(c["country"], c["country"]),
-            "capped": t("status.answer_yes" if c["capped"] else "status.answer_no", lang),
-        }
-        for c in roll["countries"]
-    ]
-    voters = [v | {"country": names.get(v["country"], v["country"])} for v in roll["voters"]]
-    summary = t(
-        "election.roll_summary",
-        lang,
-        voters=len(voters),
-        covered=roll["countries_covered"],
-        max=f"{roll['max_percentage']:g}",
-        total=f"{roll['total_weight']:.4f}",
-    )
     html = render_page(
         "election_roll.html",
         lang,
         request.path,
         ralo=deps.region.ralo,
-        summary=summary,
-        countries=countries,
-        voters=voters,
+        summary=roll_report.summary(roll, lang),
+        countries=roll_report.country_rows(roll, lang, names),
+        voters=roll_report.voter_rows(roll, names),
         equal=roll["equal_countries"],
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
@@ -191,32 +166,18 @@ async def election_roll_page(request: web.Request) -> web.Response:
 async def election_results_page(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     lang = page_language(request)
-    shown = []
-    for e in await election_store.published(deps.store):
-        r = e["result"]
-        q = r["quorum"]
-        if r.get("winner"):
-            outcome = t("election.winner", lang, name=r["winner"])
-        elif r.get("tied"):
-            outcome = t("election.tied", lang, names=", ".join(r["tied"]))
-        else:
-            outcome = ""
-        shown.append(
-            {
-                "title": e["title"],
-                "vote_at": e["vote_at"][:16].replace("T", " ") + " UTC",
-                "results": r["results"],
-                "voted": e["voted"],
-                "outcome": outcome,
-                "quorum": t(
-                    "election.quorum_met" if q["met"] else "election.quorum_missed",
-                    lang,
-                    present=q["present"],
-                    required=q["required"],
-                ),
-                "abstentions": t("election.abstentions", lang, count=r["abstentions"]),
-            }
-        )
+    shown = [
+        {
+            "title": e["title"],
+            "vote_at": utc_minute(e["vote_at"]),
+            "results": tally_report.result_rows(e["result"]),
+            "voted": e["voted"],
+            "outcome": tally_report.outcome_line(e["result"], lang),
+            "quorum": tally_report.quorum_line(e["result"], lang),
+            "abstentions": tally_report.abstentions_line(e["result"], lang),
+        }
+        for e in await election_store.published(deps.store)
+    ]
     html = render_page(
         "election_results.html", lang, request.path, ralo=deps.region.ralo, elections=shown
     )

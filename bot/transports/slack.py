@@ -22,8 +22,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.command_event import CommandEvent
 from bot.deps import Deps
-from bot.domain.commands import parse
-from bot.domain.roster import SECRETARIAT
 from bot.i18n import t
 from bot.services import announcements
 from bot.store import roster as roster_store
@@ -60,7 +58,7 @@ def build_slack_app(deps: Deps) -> AsyncApp:
 
     async def answer(user_id: str, text: str) -> str:
         member = await roster_store.member_by(deps.store, "slack_id", user_id)
-        return await commands.handle(deps, CommandEvent(parse(text), member, "slack"))
+        return await commands.handle(deps, CommandEvent(commands.parse(text), member, "slack"))
 
     @app.command("/lacralo")
     async def lacralo(ack: Any, command: dict[str, Any], respond: Any, client: Any) -> None:
@@ -79,7 +77,7 @@ def build_slack_app(deps: Deps) -> AsyncApp:
     async def on_announce(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         await ack()
         member = await roster_store.member_by(deps.store, "slack_id", body["user"]["id"])
-        if member is None or member.role not in SECRETARIAT:
+        if member is None or not commands.spec_for("announce").allows(member):
             return
         values = view["state"]["values"]
         texts = {
@@ -107,12 +105,12 @@ def build_slack_app(deps: Deps) -> AsyncApp:
 
 async def _opened_announce_form(deps: Deps, command: dict[str, Any], client: Any) -> bool:
     """`/lacralo announce` from the Secretariat opens a form with a field per language."""
-    parsed = parse(command.get("text", ""))
+    parsed = commands.parse(command.get("text", ""))
     if parsed.verb != "announce":
         return False
     member = await roster_store.member_by(deps.store, "slack_id", command["user_id"])
-    if member is None or member.role not in SECRETARIAT:
-        return False  # the handler answers them
+    if member is None or not commands.spec_for("announce").allows(member):
+        return False  # the dispatcher answers them
     lang = member.language or parsed.lang or deps.settings.language
     await client.views_open(trigger_id=command["trigger_id"], view=announce_view(lang))
     return True

@@ -13,6 +13,7 @@ from bot.domain.nominations import (
     check_acceptance,
     check_nomination,
     close_period,
+    rotation_subregion,
 )
 
 MEMBER_C = PersonFacts("member", "ALS-HT-01", "C", "HT", True)
@@ -156,6 +157,45 @@ def test_acceptance_needs_a_statement_and_five_declarations() -> None:
 )
 def test_closing_a_period(count: int, alac: bool, outcome: Outcome) -> None:
     assert close_period(count, alac) is outcome
+
+
+ROTATION = {
+    2021: {"chair-elect": "A", "secretary-elect": "C"},
+    2023: {"secretary-elect": "B"},
+    2025: {"chair-elect": "C"},
+}
+ROTATION_CASES = [
+    ("the table names the year's sub-region (OP 7.2.a)", "chair-elect", 2025, False, "C"),
+    ("no election this year: nothing to fill", "secretary-elect", 2025, False, None),
+    (
+        "art. 19: a vacancy goes to the last election's sub-region",
+        "secretary-elect",
+        2025,
+        True,
+        "B",
+    ),
+    (
+        "art. 19: the last election up to that year, not a later one",
+        "secretary-elect",
+        2022,
+        True,
+        "C",
+    ),
+    ("a vacancy in an election year is that year's sub-region", "chair-elect", 2021, True, "A"),
+    ("art. 19: never elected before, no sub-region to keep", "chair-elect", 2020, True, None),
+    ("a position the table never names", "nomcom-delegate", 2025, True, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("position", "year", "vacancy", "expected"),
+    [c[1:] for c in ROTATION_CASES],
+    ids=[c[0] for c in ROTATION_CASES],
+)
+def test_rotation_and_vacancies(
+    position: str, year: int, vacancy: bool, expected: str | None
+) -> None:
+    assert rotation_subregion(ROTATION, position, year, vacancy) == expected
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "pt", "fr"])

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.domain.roster import KnownRoster, Rejection, RosterRow, check_rows, parse_row
+from bot.domain.roster import KnownRoster, Rejection, RosterRow, check_rows
+from bot.domain.roster_row import parse_row
 
 COUNTRIES = {"AR": "D", "BR": "D", "MX": "A", "HT": "C", "CO": "B"}
 

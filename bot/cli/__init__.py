@@ -1,0 +1,129 @@
+"""The command line (PRODUCT.md, "Interface"): parse, call a service, print.
+
+One module per command group, each with its parser beside its commands (`register`); `main`
+assembles them in the order `--help` lists them. Exit statuses and where the output goes:
+`bot/cli/common.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+
+from bot import __version__
+from bot.cli import (
+    audit,
+    backfill,
+    election,
+    lists,
+    meetings,
+    nominations,
+    outbox,
+    participation,
+    proxies,
+    roster,
+    run,
+    status,
+)
+from bot.cli.common import REJECTED, USAGE, Command
+from bot.cli.output import message
+from bot.errors import BadInput, BotError
+from bot.i18n import language_or_default, render, t
+from bot.region import RegionError
+from bot.settings import Settings, SettingsError, load_settings
+from bot.store import StoreError
+
+GROUPS = (
+    run,
+    roster,
+    meetings,
+    status,
+    election,
+    nominations,
+    proxies,
+    outbox,
+    participation,
+    lists,
+    backfill,
+    audit,
+)
+SETTING_PROBLEMS = {
+    "int_parsing": "cli.setting_problem.not_a_number",
+    "greater_than_equal": "cli.setting_problem.too_small",
+    "less_than_equal": "cli.setting_problem.too_big",
+    "string_pattern_mismatch": "cli.setting_problem.not_a_language",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `lacralo-bot` and `python -m bot` entry point: help in LACRALO_LANGUAGE even when
+    the other settings cannot be read, then the settings, the log, and the command."""
+    lang = language_or_default(os.environ.get("LACRALO_LANGUAGE"), "en")
+    args = build_parser(lang).parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        problem = (
+            t(SETTING_PROBLEMS[exc.kind], lang) if exc.kind in SETTING_PROBLEMS else exc.problem
+        )
+        message(
+            t("cli.error.setting", lang, variable=exc.variable, value=exc.value, problem=problem),
+            style="red",
+        )
+        return USAGE
+    _start_logging(settings)
+    return _run(args.command, args, settings)
+
+
+def build_parser(lang: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lacralo-bot", description=t("cli.help.description", lang)
+    )
+    parser.add_argument("--version", action="version", version=f"lacralo-bot {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    for group in GROUPS:
+        group.register(sub, lang)
+    return parser
+
+
+def _run(command: Command, args: argparse.Namespace, settings: Settings) -> int:
+    """Run the command; what stops it (the database, the region file, a rule) said in one line."""
+    lang = settings.language
+    try:
+        return command(args, settings)
+    except StoreError as exc:
+        reason = t("cli.error.no_directory", lang) if exc.reason == "no_directory" else exc.reason
+        message(t("cli.error.database", lang, path=str(exc.path), reason=reason), style="red")
+    except RegionError as exc:
+        message(t("cli.error.region", lang, error=str(exc)), style="red")
+    except BotError as exc:
+        message(render(exc.reason, lang), style="red")
+        return REJECTED if isinstance(exc, BadInput) else USAGE
+    return USAGE
+
+
+def _start_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s"))
+    level = settings.log_level.upper()
+    logging.basicConfig(
+        level=level if level in logging._nameToLevel else "INFO", handlers=[handler]
+    )
+
+
+class OneLineFormatter(logging.Formatter):
+    """One event, one line: line breaks and other control characters in what a sender wrote (a
+    Zoom display name, a mail header) are escaped, so nobody can forge a line of the log
+    (PRODUCT.md, "Clear errors"). A traceback, added after the message, keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return LINE_BREAKS.sub(
+            lambda m: m.group().encode("unicode_escape").decode("ascii"),
+            super().formatMessage(record),
+        )
+
+
+LINE_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

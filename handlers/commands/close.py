@@ -1,0 +1,36 @@
+"""`/lacralo close position`: the Secretariat closes nominations now; the outcome is announced
+(2021 elections rules, nomination process 3: one valid candidate is elected by acclamation)."""
+
+from __future__ import annotations
+
+from bot.command_event import CommandEvent
+from bot.deps import Deps
+from bot.domain.commands import Audience
+from bot.i18n import t
+from bot.services import nominations
+from handlers.commands.spec import CommandSpec
+
+
+async def handle(deps: Deps, event: CommandEvent) -> str:
+    lang = event.lang(deps.settings.language)
+    if not event.command.args:
+        return t("nominations.usage.close", lang)
+    position = event.command.args[0].lower()
+    outcome, names = await nominations.close_period(
+        deps.store, deps.region, deps.settings, position, deps.clock(), event.actor
+    )
+    return t(
+        f"nominations.outcome.{outcome.value}", lang, position=position, names=", ".join(names)
+    )
+
+
+SPEC = CommandSpec(
+    verb="close",
+    words_key="commands.words.close",
+    help_key="commands.help.does.close",
+    args_key="commands.help.args.close",
+    example_key="commands.help.examples.close",
+    audience=Audience.SECRETARIAT,
+    changes_state=True,
+    handler=handle,
+)

@@ -1,0 +1,48 @@
+"""`/lacralo declare position 1-5 no|yes`: the candidate declares, one by one, whether they have
+each of the five conflicts of interest (Operating Principles 7.1.a). "yes" means "I have it"; the
+words for yes and no are in the locales, and any language's are understood."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from bot.command_event import CommandEvent
+from bot.deps import Deps
+from bot.domain.commands import Audience, bare
+from bot.i18n import t
+from bot.services import candidacies
+from handlers.commands.candidacy import progress
+from handlers.commands.registry import any_language
+from handlers.commands.spec import CommandSpec
+
+
+@cache
+def answers() -> dict[str, bool]:
+    """Every word for yes (True) or no (False), in the four languages."""
+    no = dict.fromkeys(any_language("commands.answers.negative"), False)
+    return no | dict.fromkeys(any_language("commands.answers.affirmative"), True)
+
+
+async def handle(deps: Deps, event: CommandEvent) -> str:
+    lang = event.lang(deps.settings.language)
+    member, args = event.member, event.command.args
+    assert member is not None
+    if len(args) < 3 or not args[1].isdigit() or bare(args[2]) not in answers():
+        return t("nominations.usage.declare", lang)
+    position, number, has_conflict = args[0].lower(), int(args[1]), answers()[bare(args[2])]
+    missing = await candidacies.declare(
+        deps.store, member, position, number, has_conflict, deps.clock(), by=member
+    )
+    return progress(missing, lang, position)
+
+
+SPEC = CommandSpec(
+    verb="declare",
+    words_key="commands.words.declare",
+    help_key="commands.help.does.declare",
+    args_key="commands.help.args.declare",
+    example_key="commands.help.examples.declare",
+    audience=Audience.MEMBER,
+    changes_state=True,
+    handler=handle,
+)

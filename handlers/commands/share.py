@@ -1,0 +1,33 @@
+"""`/lacralo share TEXT`: an ALS activity for the monthly digest (seed 001: sharing activities)."""
+
+from __future__ import annotations
+
+from bot.command_event import CommandEvent
+from bot.deps import Deps
+from bot.domain.commands import Audience
+from bot.i18n import t
+from bot.services import digests
+from handlers.commands.spec import CommandSpec
+
+
+async def handle(deps: Deps, event: CommandEvent) -> str:
+    lang = event.lang(deps.settings.language)
+    assert event.member is not None
+    text = " ".join(event.command.args).strip()
+    if not text:
+        return t("commands.share.what", lang)
+    now = deps.clock()
+    await digests.record_share(deps.store, event.member.person_id, event.member.als_id, text, now)
+    return t("commands.share.thanks", lang)
+
+
+SPEC = CommandSpec(
+    verb="share",
+    words_key="commands.words.share",
+    help_key="commands.help.does.share",
+    args_key="commands.help.args.share",
+    example_key="commands.help.examples.share",
+    audience=Audience.MEMBER,
+    changes_state=True,
+    handler=handle,
+)
