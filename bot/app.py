@@ -19,8 +19,8 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
 from bot.deps import Deps
+from bot.domain.errors import StartupError
 from bot.domain.reasons import Reason
-from bot.errors import StartupError
 from bot.i18n import t
 from bot.region import load_region
 from bot.scheduler import Scheduler

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.calls import CallEnded
 from bot.deps import Deps, iso
 from bot.i18n import t
 from bot.services.calls import EndOutcome, EndRecorded, record_end
+from bot.zoom.events import CallEnded
 
 log = logging.getLogger("lacralo_bot.call_ended")
 

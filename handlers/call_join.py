@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.calls import CallJoin, CallLeave
 from bot.deps import Deps
 from bot.i18n import t
 from bot.services.calls import JoinOutcome, JoinRecorded, record_join, record_leave
+from bot.zoom.events import CallJoin, CallLeave
 
 log = logging.getLogger("lacralo_bot.call_join")
 

@@ -13,7 +13,6 @@ import logging
 import secrets
 from datetime import timedelta
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps, iso
 from bot.i18n import t
 from bot.mail.command_mail import CommandMail
@@ -22,6 +21,7 @@ from bot.store import confirmations
 from bot.store import roster as roster_store
 from bot.store.transaction import transaction
 from handlers import commands
+from handlers.commands.event import CommandEvent
 
 log = logging.getLogger("lacralo_bot.email_command")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.calls import normalise_meeting_id
+from bot.zoom.events import normalise_meeting_id
 
 
 @pytest.mark.parametrize(

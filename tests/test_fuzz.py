@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.errors import BadInput
+from bot.domain.errors import BadInput
 from bot.mail.post import UnreadableMessage, parse_post
 from bot.region import load_region
 from bot.services import roster as roster_service

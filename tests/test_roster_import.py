@@ -8,7 +8,7 @@ import io
 import aiosqlite
 import pytest
 
-from bot.errors import BadInput
+from bot.domain.errors import BadInput
 from bot.region import Region
 from bot.services import roster as roster_service
 from tests.conftest import EXAMPLE_ROSTER

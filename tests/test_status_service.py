@@ -8,7 +8,6 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.calls import CallJoin
 from bot.region import Region
 from bot.services import calls as call_service
 from bot.services import meetings as meeting_service
@@ -16,6 +15,7 @@ from bot.services import roster as roster_service
 from bot.services import status as status_service
 from bot.settings import Settings
 from bot.store import outbox
+from bot.zoom.events import CallJoin
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 

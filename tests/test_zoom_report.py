@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.calls_report import parse_report
+from bot.zoom.report import parse_report
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 

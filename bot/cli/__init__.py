@@ -30,7 +30,7 @@ from bot.cli import (
 )
 from bot.cli.common import REJECTED, USAGE, Command
 from bot.cli.output import message
-from bot.errors import BadInput, BotError
+from bot.domain.errors import BadInput, BotError
 from bot.i18n import language_or_default, render, t
 from bot.region import RegionError
 from bot.settings import Settings, SettingsError, load_settings

@@ -10,8 +10,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
-from bot.calls import CallJoin, normalise_meeting_id
-from bot.calls_report import Report, parse_report
 from bot.cli.common import (
     OK,
     REJECTED,
@@ -31,6 +29,8 @@ from bot.region import Region
 from bot.services import calls as call_service
 from bot.services.backfill import BackfillReport, backfill_archive
 from bot.settings import Settings
+from bot.zoom.events import CallJoin, normalise_meeting_id
+from bot.zoom.report import Report, parse_report
 
 
 def register(sub: Subparsers, lang: str) -> None:

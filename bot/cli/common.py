@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.cli.output import FORMATS, message, print_csv, print_json, print_table
-from bot.errors import BotError
+from bot.domain.errors import BotError
 from bot.i18n import render, t
 from bot.region import Region, load_region
 from bot.settings import Settings

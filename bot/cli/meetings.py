@@ -7,7 +7,6 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from bot.calls import normalise_meeting_id
 from bot.cli.common import (
     OK,
     REJECTED,
@@ -24,13 +23,14 @@ from bot.cli.common import (
 from bot.cli.output import message
 from bot.cli.times import start_arg
 from bot.deps import iso, utc_now
-from bot.errors import BadInput
+from bot.domain.errors import BadInput
 from bot.i18n import render, t
 from bot.reports import attendance, utc_minute
 from bot.services import attendance as attendance_service
 from bot.services import calendar as calendar_service
 from bot.services import meetings as meeting_service
 from bot.settings import Settings
+from bot.zoom.events import normalise_meeting_id
 
 LIST_COLUMNS = [
     "meeting_id",

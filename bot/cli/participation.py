@@ -24,8 +24,8 @@ from bot.cli.common import (
 from bot.cli.output import message
 from bot.deps import utc_now
 from bot.domain import activity as activity_rules
+from bot.domain.errors import RuleViolation
 from bot.domain.reasons import Reason
-from bot.errors import RuleViolation
 from bot.i18n import render, t
 from bot.region import ParticipationKind, Region, load_region
 from bot.services import als_activity as activity_service

@@ -18,7 +18,7 @@ from bot.cli.common import (
 from bot.cli.output import message
 from bot.cli.times import parse_as_of
 from bot.deps import utc_now
-from bot.errors import RuleViolation
+from bot.domain.errors import RuleViolation
 from bot.i18n import t
 from bot.services import elections as election_service
 from bot.settings import Settings

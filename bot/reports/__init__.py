@@ -3,7 +3,7 @@
 A presenter turns what a service returns into the words and figures people read, so the command
 line, the public pages and the messages show a number the same way and none of them formats it
 itself. Presenters import the domain, the region and the locales, never a transport or a service
-that sends (the messages' builders in `bot/notices.py` import them).
+that sends (the messages' builders in `bot/texts/notices.py` import them).
 """
 
 from __future__ import annotations

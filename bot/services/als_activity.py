@@ -14,8 +14,8 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.domain.activity import Activity
+from bot.domain.errors import RuleViolation
 from bot.domain.reasons import Reason
-from bot.errors import RuleViolation
 from bot.store import als_activity as store
 from bot.store import audit_log
 from bot.store import roster as roster_store

@@ -17,8 +17,8 @@ from typing import Any
 import aiosqlite
 
 from bot.deps import iso
+from bot.domain.errors import BadInput, RuleViolation
 from bot.domain.reasons import Reason
-from bot.errors import BadInput, RuleViolation
 from bot.services import calendar
 from bot.store import audit_log
 from bot.store import meeting_attendance as store

@@ -14,10 +14,9 @@ from typing import Any
 
 import aiosqlite
 
-from bot import meeting_text
 from bot.deps import iso
+from bot.domain.errors import BadInput, RuleViolation
 from bot.domain.reasons import Reason
-from bot.errors import BadInput, RuleViolation
 from bot.region import Region
 from bot.services.outbox import announcement_channels, queue_for
 from bot.services.reminders import languages
@@ -26,6 +25,7 @@ from bot.store import audit_log
 from bot.store import meetings as store
 from bot.store import outbox as outbox_store
 from bot.store.transaction import transaction
+from bot.texts import meetings as meeting_text
 
 
 @dataclass(frozen=True)

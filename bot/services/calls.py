@@ -14,7 +14,6 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.calls import CallEnded, CallJoin, CallLeave
 from bot.deps import iso
 from bot.domain.identity import is_valid_email, normalise_email, normalise_name
 from bot.domain.names import name_candidates
@@ -22,6 +21,7 @@ from bot.store import audit_log
 from bot.store import calls as call_store
 from bot.store import participation as events
 from bot.store.transaction import transaction
+from bot.zoom.events import CallEnded, CallJoin, CallLeave
 
 
 class JoinOutcome(enum.Enum):

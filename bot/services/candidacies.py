@@ -10,8 +10,8 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.domain import nominations as rules
+from bot.domain.errors import NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
-from bot.errors import NotAuthorised, RuleViolation
 from bot.i18n import t
 from bot.region import Region
 from bot.services import status as status_service

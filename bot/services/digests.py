@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot import notices
 from bot.deps import iso
 from bot.region import Region
 from bot.services import status as status_service
@@ -20,6 +19,7 @@ from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
 from bot.store.meetings import WINDOW_AFTER_MINUTES
 from bot.store.transaction import transaction
+from bot.texts import notices
 
 MAX_SHARE = 1000
 

@@ -12,15 +12,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot import notices
 from bot.deps import iso
 from bot.domain import proxies as proxy_rules
+from bot.domain.errors import BadInput, NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
 from bot.domain.roster import AlsRecord
 from bot.domain.status import State
 from bot.domain.tally import Ballot, Tally, count
 from bot.domain.weights import WeightSheet, weigh
-from bot.errors import BadInput, NotAuthorised, RuleViolation
 from bot.region import Region
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
@@ -29,6 +28,7 @@ from bot.store import audit_log
 from bot.store import elections as store
 from bot.store.roster import Member
 from bot.store.transaction import transaction
+from bot.texts import notices
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.deps import iso
+from bot.domain.errors import BadInput
 from bot.domain.reasons import Reason
-from bot.errors import BadInput
 from bot.store import audit_log
 from bot.store import meetings as store
 from bot.store.transaction import transaction

@@ -11,8 +11,8 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.domain import nominations as rules
+from bot.domain.errors import RuleViolation
 from bot.domain.reasons import Reason
-from bot.errors import RuleViolation
 from bot.i18n import t
 from bot.region import Region
 from bot.services.outbox import announcement_channels, queue_for

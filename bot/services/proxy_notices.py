@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import notices
 from bot.deps import Deps, iso
 from bot.services.outbox import queue_for
 from bot.store import roster as roster_store
 from bot.store.transaction import transaction
+from bot.texts import notices
 
 
 async def confirm(deps: Deps, giver: str, holder: str | None, what: str, now: datetime) -> int:

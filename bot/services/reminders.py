@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot import meeting_text
 from bot.deps import iso
 from bot.domain.reminders import offset_label, parse_offsets, plan
 from bot.i18n import LANGUAGES, t
@@ -18,6 +17,7 @@ from bot.settings import Settings
 from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
 from bot.store.transaction import transaction
+from bot.texts import meetings as meeting_text
 
 log = logging.getLogger("lacralo_bot.reminders")
 

@@ -10,9 +10,9 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import roster as rules
+from bot.domain.errors import BadInput
 from bot.domain.reasons import Reason
 from bot.domain.roster_row import parse_row
-from bot.errors import BadInput
 from bot.region import Region
 from bot.store import audit_log
 from bot.store import participation as participation_store

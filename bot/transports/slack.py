@@ -20,12 +20,12 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.i18n import t
 from bot.services import announcements
 from bot.store import roster as roster_store
 from handlers import commands
+from handlers.commands.event import CommandEvent
 
 log = logging.getLogger("lacralo_bot.slack")
 ANSWER_WITHIN_S = 2.0

@@ -18,9 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.calls import LONGEST_CALL, CallEnded, CallJoin, CallLeave, normalise_meeting_id
 from bot.deps import Deps
 from bot.i18n import t
+from bot.zoom.events import LONGEST_CALL, CallEnded, CallJoin, CallLeave, normalise_meeting_id
 from handlers import call_ended, call_join
 
 log = logging.getLogger("lacralo_bot.zoom")

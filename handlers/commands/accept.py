@@ -3,12 +3,12 @@ interest (Operating Principles 7.1.a); the answer says what is still missing."""
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.services import candidacies
 from handlers.commands.candidacy import progress
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

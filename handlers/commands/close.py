@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.services import nominations
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

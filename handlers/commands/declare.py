@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience, bare
 from bot.i18n import t
 from bot.services import candidacies
 from handlers.commands.candidacy import progress
+from handlers.commands.event import CommandEvent
 from handlers.commands.registry import any_language
 from handlers.commands.spec import CommandSpec
 

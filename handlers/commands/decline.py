@@ -3,11 +3,11 @@ elections rules, seed 002)."""
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.services import candidacies
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

@@ -4,11 +4,11 @@ command is about (whose proxy, whose nomination) is checked by the services, whi
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
-from bot.errors import NotAuthorised, RuleViolation
+from bot.domain.errors import NotAuthorised, RuleViolation
 from bot.i18n import render, t
+from handlers.commands.event import CommandEvent
 from handlers.commands.registry import spec_for
 from handlers.commands.spec import CommandSpec
 

@@ -3,11 +3,11 @@ the asker may run, with its words in the asker's language and an example, built 
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience, bare
 from bot.i18n import t
 from bot.store.roster import Member
+from handlers.commands.event import CommandEvent
 from handlers.commands.registry import specs, word_list
 from handlers.commands.spec import CommandSpec
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import LANGUAGES, language_or_default, t
 from bot.store import roster as roster_store
 from bot.store.transaction import transaction
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps, iso
 from bot.domain.commands import Audience
 from bot.i18n import format_value, t
 from bot.services import meetings as meeting_service
 from bot.store import roster as roster_store
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 SHOWN = 5

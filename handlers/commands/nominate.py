@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.services import candidacies
 from bot.store import roster as roster_store
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 MENTION = re.compile(r"^<@([A-Z0-9]+)(\|[^>]*)?>$")

@@ -3,9 +3,9 @@ to the sub-region the rotation names this year (Operating Principles 7.2.a)."""
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
+from handlers.commands.event import CommandEvent
 from handlers.commands.periods import open_period
 from handlers.commands.spec import CommandSpec
 

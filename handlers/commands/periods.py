@@ -3,10 +3,10 @@ unless the Secretariat says otherwise. A helper: it declares no command."""
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.i18n import format_value, t
 from bot.services import nominations
+from handlers.commands.event import CommandEvent
 
 DEFAULT_DAYS = 14
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import meeting_text
-from bot.command_event import CommandEvent
 from bot.deps import Deps, iso
 from bot.domain.commands import Audience
 from bot.i18n import format_value, t
 from bot.services import elections as election_service
 from bot.services import proxy_notices
 from bot.store import meetings as meeting_store
+from bot.texts import meetings as meeting_text
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

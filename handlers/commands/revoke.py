@@ -3,12 +3,12 @@ seed 003). Both ALSs and the Secretariat are told."""
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.services import elections as election_service
 from bot.services import proxy_notices
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

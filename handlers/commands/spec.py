@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience, may_run
 from bot.store.roster import Member
+from handlers.commands.event import CommandEvent
 
 Handler = Callable[[Deps, CommandEvent], Awaitable[str]]
 

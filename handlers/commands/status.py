@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import render, t
 from bot.services import status as status_service
+from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 

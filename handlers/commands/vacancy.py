@@ -3,9 +3,9 @@ the rest of its term, from the same sub-region (2021 elections rules, art. 19; s
 
 from __future__ import annotations
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.domain.commands import Audience
+from handlers.commands.event import CommandEvent
 from handlers.commands.periods import open_period
 from handlers.commands.spec import CommandSpec
 

@@ -15,9 +15,8 @@ import aiosqlite
 import pytest
 from icalendar import Calendar
 
-from bot.calls import CallJoin
 from bot.deps import iso
-from bot.errors import BadInput, RuleViolation
+from bot.domain.errors import BadInput, RuleViolation
 from bot.region import Region
 from bot.services import attendance as attendance_service
 from bot.services import calendar as calendar_service
@@ -29,6 +28,7 @@ from bot.services.reminders import run_reminders
 from bot.settings import Settings
 from bot.store import outbox
 from bot.transports.mail_out import email_sender
+from bot.zoom.events import CallJoin
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 from tests.fakes import SmtpSink, smtp_sink

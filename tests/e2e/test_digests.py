@@ -9,7 +9,6 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.calls import CallJoin
 from bot.deps import Deps
 from bot.region import Region
 from bot.services import calls as call_service
@@ -18,6 +17,7 @@ from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
 from bot.settings import Settings
 from bot.store import outbox
+from bot.zoom.events import CallJoin
 from tests.conftest import EXAMPLE_ROSTER
 from tests.e2e.slack_helpers import running_slack_bot, slack_headers
 

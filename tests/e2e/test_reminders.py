@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 from icalendar import Calendar
 
-from bot import meeting_text
 from bot.deps import Deps
 from bot.region import Region
 from bot.scheduler import Scheduler
 from bot.services import meetings as meeting_service
 from bot.settings import Settings
 from bot.store import outbox
+from bot.texts import meetings as meeting_text
 from bot.transports.mail_out import email_sender
 from bot.transports.slack_out import slack_sender
 from tests.fakes import fake_slack, smtp_sink

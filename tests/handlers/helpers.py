@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
 from bot.store import roster as roster_store
 from handlers import commands
+from handlers.commands.event import CommandEvent
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # the example rotation names 2026's positions
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import notices
 from bot.reports import roll, tally
+from bot.texts import notices
 
 RESULT: dict[str, Any] = {
     "quorum": {"required": 4, "present": 5, "met": True},

@@ -11,7 +11,6 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot import notices
 from bot.deps import iso
 from bot.domain import status_history as history
 from bot.region import Region
@@ -29,6 +28,7 @@ from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
 from bot.store import status as status_store
 from bot.store.transaction import transaction
+from bot.texts import notices
 
 
 @dataclass

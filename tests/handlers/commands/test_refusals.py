@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from bot.command_event import CommandEvent
 from bot.deps import Deps
-from bot.errors import NotAuthorised
+from bot.domain.errors import NotAuthorised
 from bot.services import candidacies, elections, nominations
 from bot.store import elections as election_store
 from bot.store import nominations as nomination_store
 from handlers import commands
+from handlers.commands.event import CommandEvent
 from tests.handlers.helpers import NOW, ask, member
 
 MARIA = "maria.perez@example.org"  # representative of ALS-AR-01, Spanish

@@ -16,8 +16,8 @@ from bot.domain.roster import AlsRecord
 from bot.domain.status import Status
 from bot.domain.status_history import Told
 from bot.i18n import format_value, render, t
-from bot.meeting_text import title_of
 from bot.reports import attendance, tally, utc_minute
+from bot.texts.meetings import title_of
 
 # What the Secretariat knows already and need not read for every ALS in its digest.
 QUIET = ("status.reason.reading", "status.reason.records_since")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.calls import LONGEST_CALL, CallJoin
 from bot.domain.reasons import Reason
+from bot.zoom.events import LONGEST_CALL, CallJoin
 
 # Column names, compared without accents or case, in the languages Zoom exports.
 NAME = (

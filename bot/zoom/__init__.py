@@ -1,0 +1,1 @@
+"""Zoom: its webhook events as typed values, and its participant reports."""
