@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.domain.reasons import Reason
+from bot.domain.roster import AlsRecord
 from bot.domain.status_policy import StatusPolicy, add_years, start_of
 from bot.domain.status_reasons import unrecorded, why_active, why_inactive
 from bot.domain.status_sweep import (
@@ -224,3 +225,12 @@ def _active(
     if spells:
         reasons.append(Reason("status.reason.recovered", {"on": since.date()}))
     return State.ACTIVE, since, reasons
+
+
+@dataclass(frozen=True)
+class AlsStatus:
+    """An ALS, its status, and the facts it was judged on (for the history's evidence)."""
+
+    als: AlsRecord
+    status: Status
+    facts: AlsFacts

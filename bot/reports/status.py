@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.reasons import Reason
-from bot.domain.status import State
+from bot.domain.status import AlsStatus, State
+from bot.domain.status_policy import StatusPolicy
 from bot.domain.tally import required_quorum
 from bot.i18n import render, t
 from bot.region import Region
 from bot.reports import yes_no
-from bot.services.status import AlsStatus, policy_of
 
 PUBLIC_COLUMNS = ["als_id", "als_name", "country", "subregion", "state", "since"]
 TABLE_COLUMNS = [
@@ -116,7 +116,10 @@ def counts_line(items: list[AlsStatus], region: Region, lang: str) -> str:
 
 def reading(region: Region, lang: str) -> str:
     """How the policy reads the rules (said once under a report, not for every ALS)."""
-    return render(Reason("status.reason.reading", policy_of(region).reading()), lang)
+    return render(
+        Reason("status.reason.reading", StatusPolicy.from_mapping(region.status_policy).reading()),
+        lang,
+    )
 
 
 def by_subregion(items: list[AlsStatus], region: Region) -> list[tuple[str, list[AlsStatus]]]:

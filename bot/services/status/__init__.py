@@ -3,8 +3,8 @@ on a date (reading.py), and the daily refresh (refresh.py) that records what cha
 state, past changes found later, corrections of earlier judgements (record.py) -- and queues the
 notices."""
 
+from bot.domain.status import AlsStatus
 from bot.services.status.reading import (
-    AlsStatus,
     history_rows,
     policy_of,
     recorded_until,

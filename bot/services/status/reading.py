@@ -3,7 +3,6 @@ history (Rules of Procedure, auxiliary rule to Rule 1, seed 003)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,19 +10,11 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.domain.reasons import Reason
-from bot.domain.roster import AlsRecord
-from bot.domain.status import AlsFacts, Call, Status, evaluate
+from bot.domain.status import AlsFacts, AlsStatus, Call, evaluate
 from bot.domain.status_policy import StatusPolicy
 from bot.region import Region
 from bot.store import roster as roster_store
 from bot.store import status as status_store
-
-
-@dataclass(frozen=True)
-class AlsStatus:
-    als: AlsRecord
-    status: Status
-    facts: AlsFacts
 
 
 def policy_of(region: Region) -> StatusPolicy:

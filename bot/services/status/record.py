@@ -13,8 +13,8 @@ import aiosqlite
 from bot.deps import iso
 from bot.domain import status_history as history
 from bot.domain.reasons import Reason
+from bot.domain.status import AlsStatus
 from bot.region import Region
-from bot.services.status.reading import AlsStatus
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import status as status_store

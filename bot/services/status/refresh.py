@@ -13,9 +13,10 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.domain import status_history as history
+from bot.domain.status import AlsStatus
 from bot.region import Region
 from bot.services.outbox import queue_for, reachable
-from bot.services.status.reading import AlsStatus, policy_of, statuses
+from bot.services.status.reading import policy_of, statuses
 from bot.services.status.record import (
     Correction,
     Run,
