@@ -36,8 +36,10 @@ async def handle(deps: Deps, mail: CommandMail) -> str:
     said = mail.command_text(commands.grammar().starts_with_verb)
     event = CommandEvent(commands.parse(said), member, "email")
     lang = event.lang(deps.settings.language)
-    # Whether a command changes anything is its spec's to say (anything not understood is help).
-    if member is None or not commands.spec_for(event.command.verb).changes_state:
+    # Whether a command changes anything is its spec's to say (anything not understood is help);
+    # one the sender may not run is refused at once, not after a token round trip.
+    spec = commands.spec_for(event.command.verb)
+    if member is None or not spec.changes_state or not spec.allows(member):
         await _reply(
             deps,
             mail.sender,

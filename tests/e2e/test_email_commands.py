@@ -129,3 +129,12 @@ async def test_round_trip_through_the_relay(tmp_path: Path) -> None:
             )
         finally:
             await bot.close()
+
+
+async def test_a_command_the_sender_may_not_run_is_refused_at_once(bot: SmtpBot) -> None:
+    """A member who is not the Secretariat gets the refusal, not a token to confirm first."""
+    await bot.send(mail("maria.perez@example.org", "anunciar"), rcpt=COMMANDS)
+    [answer] = await replies(bot, "maria.perez@example.org")
+    assert "CONFIRM" not in answer and "Secretaría" in answer
+    async with bot.conn.execute("SELECT count(*) FROM confirmation") as cur:
+        assert (await cur.fetchone())[0] == 0
