@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
 from bot.domain.draw import Draw, draw
 from bot.domain.proxies import Proxy, proxy_for
@@ -67,7 +68,16 @@ class Tally:
         return self.present >= self.required
 
 
-def required_quorum(active_als: int, fraction: float = 0.5) -> int:
+# 2021 elections rules (seed 002), the virtual vote: at least 50% of the active ALSs take part.
+QUORUM_FRACTION = 0.5
+
+
+def quorum_fraction(election_policy: Mapping[str, Any]) -> float:
+    """The region's quorum fraction (`election_policy.quorum_fraction`), else the 2021 rules'."""
+    return float(election_policy.get("quorum_fraction", QUORUM_FRACTION))
+
+
+def required_quorum(active_als: int, fraction: float = QUORUM_FRACTION) -> int:
     """At least 50% of the active ALSs: 7 active ALSs need 4 valid votes."""
     return math.ceil(active_als * fraction)
 

@@ -11,7 +11,7 @@ from typing import Any
 from bot.domain.reasons import Reason
 from bot.domain.status import AlsStatus, State
 from bot.domain.status_policy import StatusPolicy
-from bot.domain.tally import required_quorum
+from bot.domain.tally import quorum_fraction, required_quorum
 from bot.i18n import render, t
 from bot.region import Region
 from bot.reports import yes_no
@@ -97,21 +97,19 @@ def counts(items: list[AlsStatus], region: Region) -> dict[str, int]:
     policy's fraction of the active ALSs (2021 elections rules, the voting process 4), counted by
     the same rule as the tally's."""
     active = sum(1 for i in items if i.status.counts_for_quorum)
-    fraction = region.election_policy.get("quorum_fraction")
     return {
         "accredited": sum(1 for i in items if i.status.state is not State.OBSERVER),
         "active": active,
         "inactive": sum(
             1 for i in items if i.status.state in (State.INACTIVE, State.DECERTIFICATION_ELIGIBLE)
         ),
-        "quorum": required_quorum(active)
-        if fraction is None
-        else required_quorum(active, float(fraction)),
+        "quorum": required_quorum(active, quorum_fraction(region.election_policy)),
     }
 
 
 def counts_line(items: list[AlsStatus], region: Region, lang: str) -> str:
-    return t("status.counts", lang, **counts(items, region))
+    percent = f"{quorum_fraction(region.election_policy) * 100:g}"
+    return t("status.counts", lang, percent=percent, **counts(items, region))
 
 
 def reading(region: Region, lang: str) -> str:

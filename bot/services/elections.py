@@ -18,7 +18,7 @@ from bot.domain.errors import BadInput, NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
 from bot.domain.roster import AlsRecord
 from bot.domain.status import State
-from bot.domain.tally import Ballot, Tally, count
+from bot.domain.tally import Ballot, Tally, count, quorum_fraction
 from bot.domain.weights import WeightSheet, weigh
 from bot.region import Region
 from bot.services import status as status_service
@@ -117,7 +117,7 @@ async def tally(
 ) -> tuple[Roll, Tally]:
     roll = await voter_roll(conn, region, vote_at)
     on_record = await store.proxies(conn)
-    fraction = float(region.election_policy.get("quorum_fraction", 0.5))
+    fraction = quorum_fraction(region.election_policy)
     result = count(
         ballots, roll.weights(), on_record, vote_at, candidates, second_ballot, seed, fraction
     )

@@ -43,3 +43,10 @@ def test_the_quorum_threshold_follows_the_election_policy(
 
 def test_the_counts_line_says_the_threshold(region: Region) -> None:
     assert report.counts_line(SEVEN_ACTIVE, region, "en").endswith(": 4.")
+
+
+def test_the_counts_line_names_the_policys_fraction(region: Region) -> None:
+    """A region that asks 60% does not read "50%" beside its threshold."""
+    sixty = replace(region, election_policy={"quorum_fraction": 0.6})
+    line = report.counts_line(SEVEN_ACTIVE, sixty, "es")
+    assert "umbral de quórum (60% de las ALS activas): 5." in line
