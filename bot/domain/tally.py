@@ -50,7 +50,7 @@ class ChoiceResult:
     weighted_votes: Fraction
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Tally:
     required: int
     present: int
@@ -161,13 +161,13 @@ def _result(
         key=lambda r: (-r.weighted_votes, r.choice),
     )
     tally = Tally(
-        required_quorum(len(weights), quorum_fraction),
-        len(valid),
-        results,
-        len(abstentions),
-        sum(abstentions, Fraction(0)),
-        sorted(b.als_id for b in valid),
-        refused,
+        required=required_quorum(len(weights), quorum_fraction),
+        present=len(valid),
+        results=results,
+        abstentions=len(abstentions),
+        weighted_abstentions=sum(abstentions, Fraction(0)),
+        voted=sorted(b.als_id for b in valid),
+        refused=refused,
     )
     if not tally.quorum_met or not results:
         return tally
