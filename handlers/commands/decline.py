@@ -5,21 +5,13 @@ from __future__ import annotations
 
 from bot.deps import Deps
 from bot.domain.commands import Audience
-from bot.i18n import t
-from bot.services import candidacies
+from handlers.commands.candidacy import step_back
 from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
 
 async def handle(deps: Deps, event: CommandEvent) -> str:
-    lang = event.lang(deps.settings.language)
-    member, args = event.member, event.command.args
-    assert member is not None
-    if not args:
-        return t("nominations.usage.decline", lang)
-    position = args[0].lower()
-    await candidacies.step_back(deps.store, member, position, "declined", deps.clock(), by=member)
-    return t("nominations.declined", lang, position=position)
+    return await step_back(deps, event, "decline")
 
 
 SPEC = CommandSpec(

@@ -34,6 +34,8 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
             lines.append(t(heading, lang))
         for spec in sorted(shown, key=lambda s: bare(word_list(s.words_key, lang)[0])):
             lines.append(_line(spec, lang))
+    if event.member is None:  # the list is what they may run once in the roster: say so
+        lines.append(t("commands.help.stranger", lang))
     return "\n".join(lines)
 
 

@@ -59,3 +59,16 @@ async def test_a_stranger_is_shown_what_a_member_may_run(deps: Deps) -> None:
     text = await ask(deps, None, "aide")
     assert text.startswith("Ce que vous pouvez demander")
     assert "statut" in commands_listed(text) and "ouvrir" not in commands_listed(text)
+
+
+async def test_a_stranger_is_told_how_to_get_in_the_roster(deps: Deps) -> None:
+    text = await ask(deps, None, "aide")
+    assert "demandez au Secrétariat" in text.splitlines()[-1]
+    english = await ask(deps, None, "help")
+    assert english.splitlines()[-1].startswith("These work once you are in the roster")
+
+
+async def test_the_language_example_keeps_the_readers_language(deps: Deps) -> None:
+    """Typing the example must not switch the member to another language."""
+    assert "/lacralo langue fr" in await ask(deps, SECRETARY, "aide")
+    assert "/lacralo língua pt" in await ask(deps, ANA, "ajuda")
