@@ -14,7 +14,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import mbox_backfill, slack_ack, smtp_ingest, status_scale, zoom_burst  # noqa: E402
+from bench import (  # noqa: E402
+    big_mail,
+    mbox_backfill,
+    slack_ack,
+    smtp_ingest,
+    status_scale,
+    zoom_burst,
+)
 
 TARGETS = {
     "smtp_ingest_ratio": (">=", 0.7),
@@ -26,6 +33,9 @@ TARGETS = {
     "rss_load_mb": ("<=", 150.0),
     "slack_ack_p99_ms": ("<=", 50.0),
     "slack_ack_ok": (">=", 200),
+    "healthz_p99_big_mail_ms": ("<=", 100.0),
+    "big_mail_accepted": (">=", big_mail.COUNT),
+    "rss_big_mail_mb": ("<=", 150.0),
 }
 
 
@@ -34,7 +44,7 @@ def main() -> int:
     machine = f"{platform.machine()} {platform.processor()}".strip()
     print(f"machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
     figures: dict[str, float] = {}
-    for bench in (smtp_ingest, mbox_backfill, zoom_burst, slack_ack, status_scale):
+    for bench in (smtp_ingest, mbox_backfill, zoom_burst, slack_ack, status_scale, big_mail):
         figures.update(bench.run())
     missed = []
     for name, value in figures.items():

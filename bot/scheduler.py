@@ -1,7 +1,9 @@
 """Work on a clock: deliver the outbox often, refresh statuses daily (the first a tick after start).
 
 The clock is injectable (deps.clock) and each step is a plain coroutine, so tests run a tick at a
-chosen moment instead of waiting.
+chosen moment instead of waiting. Between ticks the scheduler also waits on the outbox's wake-up
+(`outbox.wakeup`, set when a queued message is committed) and then only delivers, so an answer to
+a command leaves within seconds (issue 15); the tick remains the retry of whatever failed.
 """
 
 from __future__ import annotations
@@ -77,11 +79,33 @@ class Scheduler:
         await nominations.close_expired(deps.store, deps.region, deps.settings, now)
         await outbox_service.deliver_due(self.deps.store, self.senders, now)
 
+    async def deliver(self) -> None:
+        """Only the outbox: what a wake-up between ticks asks for."""
+        await outbox_service.deliver_due(self.deps.store, self.senders, self.deps.clock())
+
     async def run(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        woken = outbox_service.wakeup(self.deps.store)
+        next_tick = loop.time()
         while not stop.is_set():
+            woken.clear()  # what is queued from here on wakes the next wait
+            whole_round = loop.time() >= next_tick
             try:
-                await self.tick()
+                await (self.tick() if whole_round else self.deliver())
             except Exception:  # a bad round must not stop the next ones
                 log.exception(t("run.log.round_failed", self.deps.settings.language))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self.tick_seconds)
+            if whole_round:
+                next_tick = loop.time() + self.tick_seconds
+            await _first_of(stop, woken, timeout=max(0.0, next_tick - loop.time()))
+
+
+async def _first_of(stop: asyncio.Event, woken: asyncio.Event, timeout: float) -> None:
+    """Wait until either event is set or `timeout` seconds have passed."""
+    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(woken.wait())]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*waits, return_exceptions=True)

@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(
         10 * 1024 * 1024, ge=1024, validation_alias=_env("LACRALO_MAX_MESSAGE_BYTES")
     )
+    # Bounded cost (issue 15): of a mail to the command address, only this much plain text is read;
+    # attachments never are.
+    command_max_text_bytes: int = Field(
+        256 * 1024, ge=1024, validation_alias=_env("LACRALO_COMMAND_MAX_TEXT_BYTES")
+    )
 
     http_host: str = Field("127.0.0.1", validation_alias=_env("LACRALO_HTTP_HOST"))
     http_port: Port = Field(8080, validation_alias=_env("LACRALO_HTTP_PORT"))
@@ -77,7 +82,16 @@ class Settings(BaseSettings):
     notice_window_days: int = Field(
         7, ge=0, le=366, validation_alias=_env("LACRALO_NOTICE_WINDOW_DAYS")
     )
-    confirm_hours: int = Field(48, ge=1, le=720, validation_alias=_env("LACRALO_CONFIRM_HOURS"))
+    # As list managers do (GNU Mailman keeps a pending confirmation three days).
+    confirm_hours: int = Field(72, ge=1, le=720, validation_alias=_env("LACRALO_CONFIRM_HOURS"))
+    # Not an amplifier (issue 15): answers to e-mail commands per sender address and in all, per
+    # hour; past them an answer is kept in the outbox as suppressed and not sent.
+    command_replies_per_sender_hour: int = Field(
+        10, ge=0, le=10_000, validation_alias=_env("LACRALO_COMMAND_REPLIES_PER_SENDER_HOUR")
+    )
+    command_replies_per_hour: int = Field(
+        200, ge=0, le=100_000, validation_alias=_env("LACRALO_COMMAND_REPLIES_PER_HOUR")
+    )
     reminder_offsets: str = Field("7d,1d,1h", validation_alias=_env("LACRALO_REMINDER_OFFSETS"))
     reminder_languages: str = Field("en,es", validation_alias=_env("LACRALO_REMINDER_LANGUAGES"))
     announce_address: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_ADDRESS"))

@@ -26,12 +26,23 @@ class SmtpSink:
     port: int = 0
     messages: list[Message] = field(default_factory=list)
     recipients: list[list[str]] = field(default_factory=list)
+    arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         self.messages.append(email.message_from_bytes(content, policy=default))
         self.recipients.append(list(envelope.rcpt_tos))
+        async with self.arrived:
+            self.arrived.notify_all()
         return "250 OK"
+
+    async def wait_for(self, count: int, timeout: float = 5.0) -> list[Message]:
+        """The messages, once at least `count` have arrived; TimeoutError after `timeout` s."""
+        async with self.arrived:
+            await asyncio.wait_for(
+                self.arrived.wait_for(lambda: len(self.messages) >= count), timeout
+            )
+        return self.messages
 
 
 @asynccontextmanager

@@ -17,6 +17,14 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
+def sub_address(address: str) -> tuple[str, str | None]:
+    """RFC 5233 sub-addressing: 'bot+3f9a@example.org' -> ('bot@example.org', '3f9a'); an address
+    without a detail -> (itself, None). Normalised, so the base compares with the roster's."""
+    local, at, domain = normalise_email(address).rpartition("@")
+    box, plus, detail = local.partition("+")
+    return box + at + domain, detail if plus else None
+
+
 def is_valid_email(address: str) -> bool:
     address = address.strip()
     return len(address) <= 254 and bool(_EMAIL.match(address))

@@ -21,7 +21,10 @@ from bot.domain.identity import is_valid_email, normalise_email
 from bot.domain.reasons import Reason
 from bot.mail.headers import Headers, addresses
 
+# Bounded cost (issue 15): real mail has some tens of fields, a long relay chain a hundred or two.
 MAX_HEADER_BYTES = 256 * 1024
+MAX_HEADER_FIELDS = 1000
+_FIELD_START = re.compile(rb"\n[^ \t\r\n]")  # a line that is not a continuation
 _LIST_ID = re.compile(r"<([^<>\s]+)>")
 _VIA = re.compile(r"^(?P<name>.+?)\s+(?:via|vía|por medio de)\s+\S.*$", re.IGNORECASE)
 
@@ -56,12 +59,23 @@ def header_section(raw: bytes) -> bytes:
     return raw
 
 
-def parse_post(raw: bytes, list_id: str | None = None) -> ListPost:
-    """Decode a raw message; `list_id` is the fallback for archives whose posts carry none."""
+def capped_header_section(raw: bytes) -> bytes:
+    """The header section, refused (UnreadableMessage) past the caps on its size and its number
+    of fields, so that no message costs more to read than a large real one."""
     head = header_section(raw)
     if len(head) > MAX_HEADER_BYTES:
         raise UnreadableMessage(Reason("mail.unreadable.header_too_big"))
-    headers = Headers.parse(head)
+    lines = head.count(b"\n")  # at least as many as fields: the common case needs no more
+    if lines > MAX_HEADER_FIELDS and len(_FIELD_START.findall(b"\n" + head)) > MAX_HEADER_FIELDS:
+        raise UnreadableMessage(
+            Reason("mail.unreadable.too_many_fields", {"max": MAX_HEADER_FIELDS})
+        )
+    return head
+
+
+def parse_post(raw: bytes, list_id: str | None = None) -> ListPost:
+    """Decode a raw message; `list_id` is the fallback for archives whose posts carry none."""
+    headers = Headers.parse(capped_header_section(raw))
     if not headers:
         raise UnreadableMessage(Reason("mail.unreadable.no_headers"))
     found_list = _list_id(headers.get("List-Id")) or (list_id.lower() if list_id else None)

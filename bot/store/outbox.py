@@ -86,13 +86,14 @@ async def mark_failed(
 
 
 class OutboxListing(TypedDict):
-    """A row of `outbox`: every message decided on, sent or not, and why not."""
+    """A row of `outbox`: every message decided on, sent or not, and why not. The table says
+    'pending' and 'dropped'; the listing says what PRODUCT.md names: 'queued', 'suppressed'."""
 
     outbox_id: int
     channel: str
     recipient: str  # '-' for a reminder decided against
     subject: str | None
-    state: str  # pending | sent | failed | dropped
+    state: str  # queued | sent | failed | suppressed (not sent on purpose)
     attempts: int
     due_at: str
     sent_at: str | None
@@ -102,7 +103,8 @@ class OutboxListing(TypedDict):
 async def listing(conn: aiosqlite.Connection) -> list[OutboxListing]:
     async with conn.execute(
         "SELECT outbox_id, channel, recipient, json_extract(payload, '$.subject') AS subject,"
-        " state, attempts, due_at, sent_at, last_error FROM outbox ORDER BY outbox_id"
+        " CASE state WHEN 'pending' THEN 'queued' WHEN 'dropped' THEN 'suppressed' ELSE state END,"
+        " attempts, due_at, sent_at, last_error FROM outbox ORDER BY outbox_id"
     ) as cur:
         return [_listed(row) async for row in cur]
 
@@ -160,3 +162,36 @@ async def withdraw(conn: aiosqlite.Connection, prefix: str, why: str) -> int:
         (why, len(prefix), prefix),
     ) as cur:
         return cur.rowcount
+
+
+async def record_suppressed(
+    conn: aiosqlite.Connection,
+    dedup_key: str,
+    recipient: str,
+    payload: dict[str, Any],
+    why: str,
+    now: str,
+) -> bool:
+    """Keep a message decided against as it would have gone (a rate limit, an automatic mail that
+    gets no answer): visible in the listing as suppressed, never sent."""
+    async with conn.execute(
+        "INSERT INTO outbox (dedup_key, channel, recipient, payload, due_at, state, last_error,"
+        " created_at) VALUES (?, 'email', ?, ?, ?, 'dropped', ?, ?)"
+        " ON CONFLICT (dedup_key) DO NOTHING",
+        (dedup_key, recipient, json.dumps(payload, ensure_ascii=False), now, why, now),
+    ) as cur:
+        return cur.rowcount == 1
+
+
+async def count_decided_since(
+    conn: aiosqlite.Connection, prefix: str, since: str, recipient: str | None = None
+) -> int:
+    """Messages under this key prefix queued since `since` (to `recipient` when given) that were
+    not suppressed: what counts against a rate limit."""
+    async with conn.execute(
+        "SELECT count(*) FROM outbox WHERE created_at >= ? AND substr(dedup_key, 1, ?) = ?"
+        " AND state != 'dropped' AND (? IS NULL OR recipient = ?)",
+        (since, len(prefix), prefix, recipient, recipient),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

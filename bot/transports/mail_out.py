@@ -15,14 +15,23 @@ from bot.settings import Settings
 def build_message(
     settings: Settings, recipient: str, payload: dict[str, Any], clock: Clock
 ) -> EmailMessage:
-    """A plain-text UTF-8 message with the headers list software and autoresponders expect."""
+    """A plain-text UTF-8 message with the headers list software and autoresponders expect.
+
+    RFC 3834: every message says it is automatic, so no vacation responder answers it;
+    `auto-replied` when it answers a message (a command: the payload says so), with In-Reply-To.
+    A confirmation request names the address a reply confirms in `reply_to` (issue 15)."""
     msg = EmailMessage()
     msg["From"] = settings.from_address
     msg["To"] = recipient
+    if payload.get("reply_to"):
+        msg["Reply-To"] = payload["reply_to"]
     msg["Subject"] = payload["subject"]
     msg["Date"] = format_datetime(clock())
     msg["Message-ID"] = make_msgid(domain=settings.from_address.rpartition("@")[2] or "localhost")
-    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to the bot
+    if payload.get("in_reply_to"):
+        msg["In-Reply-To"] = msg["References"] = payload["in_reply_to"]
+    replied = payload.get("auto_submitted") == "auto-replied"
+    msg["Auto-Submitted"] = "auto-replied" if replied else "auto-generated"
     msg.set_content(payload["text"], charset="utf-8")
     for attachment in payload.get("attachments", []):
         msg.add_attachment(

@@ -4,6 +4,11 @@ Following Mailman's LMTP runner: parse, route, and answer with a status that tel
 is acknowledged with 250 only once its event is committed; if the database cannot take it the
 answer is 451 and the sending MTA retries (PRODUCT.md, "Nothing lost"). Unreadable mail gets a
 permanent 5xx with the reason, and the server keeps serving.
+
+No message, however large or malformed, holds up the event loop that also answers /healthz, Zoom
+and Slack (issue 15): DATA is read in large pieces (`smtp_data.py`), a list post's header section
+is capped, and a command mail is read in a worker thread, its text capped and its attachments
+never decoded (`bot/mail/mime_text.py`).
 """
 
 from __future__ import annotations
@@ -14,15 +19,15 @@ import sqlite3
 from functools import partial
 from typing import Any
 
-from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from bot.deps import Deps
-from bot.domain.identity import normalise_email
+from bot.domain.identity import normalise_email, sub_address
 from bot.i18n import render, t
 from bot.mail.command_mail import read_command_mail
 from bot.mail.post import UnreadableMessage, parse_post
 from bot.store.connection import StoreError
+from bot.transports.smtp_data import BulkDataLMTP, BulkDataSMTP
 from handlers import email_command, list_post
 
 log = logging.getLogger("lacralo_bot.smtp")
@@ -37,35 +42,38 @@ TRY_LATER = "451 4.3.0 Cannot store the message right now; please try again late
 
 
 class ListPostHandler:
-    """aiosmtpd's smallest interface: `handle_DATA` returns the status line."""
+    """aiosmtpd's smallest interface: `handle_DATA` returns the status line (one per recipient
+    under LMTP)."""
 
     def __init__(self, deps: Deps, lmtp: bool = False) -> None:
         self.deps = deps
         self.lmtp = lmtp
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        command_address = normalise_email(self.deps.settings.command_address)
-        if any(normalise_email(r) == command_address for r in envelope.rcpt_tos):
-            raw = envelope.content if isinstance(envelope.content, bytes) else b""
-            return await self.command(raw)
-        status = await self.status_for(
-            envelope.content
-            if isinstance(envelope.content, bytes)
-            else (envelope.content or "").encode("utf-8", "replace"),
-            session.peer,
-        )
-        # LMTP answers once per recipient (RFC 2033); the outcome is the same for each.
-        return "\r\n".join([status] * max(1, len(envelope.rcpt_tos))) if self.lmtp else status
+        """Route by recipient: the command address (in any `+detail` form) gets the command's
+        status, any other the list post's. Under LMTP each recipient gets its own status, in RCPT
+        order (RFC 2033 section 4.2), so an MTA retries only the recipients answered 451; SMTP has
+        one reply for the whole mail, and there a command address wins, as it always has."""
+        raw = _content(envelope)
+        commanded = [self.is_command(r) for r in envelope.rcpt_tos]
+        statuses: dict[bool, str] = {}
+        if any(commanded):
+            statuses[True] = await self.command(raw, envelope, session.peer)
+        if not all(commanded) and (self.lmtp or not any(commanded)):
+            statuses[False] = await self.status_for(raw, session.peer)
+        if not self.lmtp:
+            return statuses[any(commanded)]
+        return "\r\n".join(statuses[c] for c in commanded)
+
+    def is_command(self, recipient: str) -> bool:
+        return is_command_address(recipient, self.deps.settings.command_address)
 
     async def status_for(self, raw: bytes, peer: Any) -> str:
         lang = self.deps.settings.language
         try:
             post = parse_post(raw)
         except UnreadableMessage as exc:
-            log.warning(
-                t("mail.log.unreadable", lang, peer=str(peer), why=render(exc.reason, lang))
-            )
-            return UNREADABLE.format(why=exc.reason.key.rsplit(".", 1)[-1])
+            return _unreadable(exc, peer, lang)
         if post.list_id is None:
             log.info(t("mail.log.not_a_list_post", lang, peer=str(peer)))
             return NOT_A_LIST_POST
@@ -76,28 +84,53 @@ class ListPostHandler:
             return TRY_LATER
         return DUPLICATE if recorded.outcome.value == "duplicate" else OK
 
-    async def command(self, raw: bytes) -> str:
-        """A command to the bot: answered (or confirmed) by e-mail through the outbox."""
+    async def command(self, raw: bytes, envelope: Envelope, peer: Any) -> str:
+        """A command to the bot: answered (or confirmed) by e-mail through the outbox. The mail
+        is read in a worker thread (issue 15): however big or malformed, it never holds up the
+        event loop that answers /healthz, Zoom and Slack."""
+        settings = self.deps.settings
         try:
-            outcome = await email_command.handle(self.deps, read_command_mail(raw))
+            mail = await asyncio.to_thread(
+                read_command_mail,
+                raw,
+                envelope_to=tuple(envelope.rcpt_tos),
+                envelope_from=envelope.mail_from,
+                max_text_bytes=settings.command_max_text_bytes,
+            )
+        except UnreadableMessage as exc:
+            return _unreadable(exc, peer, settings.language)
+        try:
+            outcome = await email_command.handle(self.deps, mail)
         except (sqlite3.Error, StoreError, OSError) as exc:
             log.error(
-                t(
-                    "mail.log.store_failed",
-                    self.deps.settings.language,
-                    error=str(exc),
-                    ident="command",
-                )
+                t("mail.log.store_failed", settings.language, error=str(exc), ident="command")
             )
             return TRY_LATER
-        log.info(t("mail.log.command", self.deps.settings.language, outcome=outcome))
+        log.info(t("mail.log.command", settings.language, outcome=outcome))
         return COMMAND_OK
+
+
+def is_command_address(address: str, command_address: str) -> bool:
+    """The command address itself, or `<local>+<anything>@<domain>` (the reply address that
+    carries a confirmation token, issue 15), compared without regard to case."""
+    ours = normalise_email(command_address)
+    return "@" in ours and (normalise_email(address) == ours or sub_address(address)[0] == ours)
+
+
+def _content(envelope: Envelope) -> bytes:
+    content = envelope.content
+    return content if isinstance(content, bytes) else (content or "").encode("utf-8", "replace")
+
+
+def _unreadable(exc: UnreadableMessage, peer: Any, lang: str) -> str:
+    log.warning(t("mail.log.unreadable", lang, peer=str(peer), why=render(exc.reason, lang)))
+    return UNREADABLE.format(why=exc.reason.key.rsplit(".", 1)[-1])
 
 
 async def start_server(
     deps: Deps, host: str, port: int, lmtp: bool = False
 ) -> asyncio.base_events.Server:
-    protocol: Any = LMTP if lmtp else SMTP
+    protocol: Any = BulkDataLMTP if lmtp else BulkDataSMTP
     factory = partial(
         protocol,
         ListPostHandler(deps, lmtp),

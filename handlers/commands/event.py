@@ -16,9 +16,13 @@ class CommandEvent:
     channel: str  # "slack" | "email"
     # An announcement by e-mail carries its text per language, under [en], [es]... lines.
     sections: Mapping[str, str] = field(default_factory=dict)
+    # The language the transport settled on, when it has its own order (e-mail: issue 15).
+    language: str | None = None
 
     def lang(self, default: str) -> str:
         """The member's chosen language; else the one the verb was written in; else the ALS's."""
+        if self.language:
+            return self.language
         if self.member and self.member.language:
             return self.member.language
         if self.command.lang:

@@ -24,7 +24,12 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
     lines = []
     command = event.command
     if not command.understood:
-        lines.append(t("commands.not_understood", lang, said=command.said[:80]))
+        # Never echo a stranger's words: a forged From: would make the bot carry them to
+        # whoever it names (issue 15).
+        if event.member is None:
+            lines.append(t("commands.not_understood_unquoted", lang))
+        else:
+            lines.append(t("commands.not_understood", lang, said=command.said[:80]))
         if command.suggestion:
             lines.append(t("commands.did_you_mean", lang, verb=command.suggestion))
     lines.append(t("commands.help.intro", lang))

@@ -31,10 +31,15 @@ class SmtpBot:
         return self.deps.store
 
     async def send(
-        self, raw: bytes, rcpt: str = "lacralo-bot@example.org", lmtp: bool = False
+        self,
+        raw: bytes,
+        rcpt: str = "lacralo-bot@example.org",
+        lmtp: bool = False,
+        mail_from: str = "list-bounces@atlarge-lists.icann.org",
     ) -> tuple[int, str]:
-        """Send over a real socket (smtplib in a thread); the server's reply code and text."""
-        return await asyncio.to_thread(_send, self.port, raw, rcpt, lmtp)
+        """Send over a real socket (smtplib in a thread); the server's reply code and text.
+        `mail_from` is the envelope sender ("" for a bounce's null return path)."""
+        return await asyncio.to_thread(_send, self.port, raw, rcpt, lmtp, mail_from)
 
     async def count(self, sql: str = "SELECT count(*) FROM participation", *args: object) -> int:
         async with self.conn.execute(sql, args) as cur:
@@ -47,13 +52,13 @@ class SmtpBot:
         await self.conn.close()
 
 
-def _send(port: int, raw: bytes, rcpt: str, lmtp: bool) -> tuple[int, str]:
+def _send(port: int, raw: bytes, rcpt: str, lmtp: bool, mail_from: str) -> tuple[int, str]:
     client: smtplib.SMTP = (
         smtplib.LMTP("127.0.0.1", port) if lmtp else smtplib.SMTP("127.0.0.1", port, timeout=30)
     )
     try:
         client.ehlo_or_helo_if_needed() if not lmtp else client.ehlo()
-        client.mail("list-bounces@atlarge-lists.icann.org")
+        client.mail(mail_from)
         client.rcpt(rcpt)
         try:
             code, text = client.data(raw)

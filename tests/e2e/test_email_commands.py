@@ -55,7 +55,7 @@ async def test_a_proxy_by_mail_waits_for_the_token(bot: SmtpBot) -> None:
     await bot.send(mail("maria.perez@example.org", "poder ALS-BR-01"), rcpt=COMMANDS)
     assert await election_store.proxies(bot.conn) == []  # nothing yet: the From may be forged
     [confirm] = await replies(bot, "maria.perez@example.org")
-    token = re.search(r"CONFIRM ([0-9a-f]{32})", confirm).group(1)  # type: ignore[union-attr]
+    token = re.search(r"confirm\w* ([0-9a-f]{32})", confirm).group(1)  # type: ignore[union-attr]
     assert "Para confirmar" in confirm
 
     # Someone else replaying the token from another address achieves nothing.
@@ -71,14 +71,14 @@ async def test_a_proxy_by_mail_waits_for_the_token(bot: SmtpBot) -> None:
     await bot.send(
         mail("maria.perez@example.org", "Re: Bot", f"CONFIRM {token}"), rcpt=COMMANDS
     )  # used
-    assert "ya se usó o venció" in (await replies(bot, "maria.perez@example.org"))[-1]
+    assert "ya se usó" in (await replies(bot, "maria.perez@example.org"))[-1]
 
 
 async def test_an_announcement_by_mail(bot: SmtpBot) -> None:
     body = "[en]\r\nThe General Assembly is on 3 March.\r\n[es]\r\nLa Asamblea General es el 3 de marzo.\r\n"
     await bot.send(mail("secretary@example.org", "announce", body), rcpt=COMMANDS)
     token = re.search(
-        r"CONFIRM ([0-9a-f]{32})", (await replies(bot, "secretary@example.org"))[0]
+        r"confirm\w* ([0-9a-f]{32})", (await replies(bot, "secretary@example.org"))[0]
     ).group(1)  # type: ignore[union-attr]
     await bot.send(mail("secretary@example.org", f"Re: CONFIRM {token}"), rcpt=COMMANDS)
     [announcement] = await replies(bot, "list@example.org")
@@ -116,7 +116,7 @@ async def test_round_trip_through_the_relay(tmp_path: Path) -> None:
             [confirm] = sink.messages
             assert confirm["To"] == "joao.araujo@example.org" and confirm["From"] == COMMANDS
             body = confirm.get_content()
-            token = re.search(r"CONFIRM ([0-9a-f]{32})", body).group(1)  # type: ignore[union-attr]
+            token = re.search(r"confirm\w* ([0-9a-f]{32})", body).group(1)  # type: ignore[union-attr]
             assert "Para confirmar, responda" in body  # the ALS's language: Portuguese
             await bot.send(
                 mail("joao.araujo@example.org", "Re: " + confirm["Subject"], f"CONFIRM {token}"),
@@ -135,6 +135,6 @@ async def test_a_command_the_sender_may_not_run_is_refused_at_once(bot: SmtpBot)
     """A member who is not the Secretariat gets the refusal, not a token to confirm first."""
     await bot.send(mail("maria.perez@example.org", "anunciar"), rcpt=COMMANDS)
     [answer] = await replies(bot, "maria.perez@example.org")
-    assert "CONFIRM" not in answer and "Secretaría" in answer
+    assert "confirmar" not in answer and "Secretaría" in answer
     async with bot.conn.execute("SELECT count(*) FROM confirmation") as cur:
         assert (await cur.fetchone())[0] == 0

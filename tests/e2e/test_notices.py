@@ -59,7 +59,7 @@ async def test_failed_sends_back_off_then_stay_visible(store: aiosqlite.Connecti
     result = await outbox_service.deliver_due(store, send, NOW)
     assert result.retried == 1
     [row] = await outbox.listing(store)
-    assert row["state"] == "pending" and row["attempts"] == 1 and row["last_error"]
+    assert row["state"] == "queued" and row["attempts"] == 1 and row["last_error"]
     assert row["due_at"] == (NOW + timedelta(minutes=1)).isoformat()
     assert (
         await outbox_service.deliver_due(store, send, NOW + timedelta(seconds=30))

@@ -105,9 +105,9 @@ async def test_reminders_missed_while_down(store: aiosqlite.Connection, region: 
         )  # down over the hour mark: the meeting has started
         await Scheduler(deps, senders).tick()
         assert len(sink.messages) == 1
-    rows = {r["state"]: r for r in await outbox.listing(store) if r["state"] == "dropped"}
-    dropped = [r for r in await outbox.listing(store) if r["state"] == "dropped"]
-    assert len(dropped) == 2 and rows["dropped"]["last_error"]
+    rows = {r["state"]: r for r in await outbox.listing(store) if r["state"] == "suppressed"}
+    dropped = [r for r in await outbox.listing(store) if r["state"] == "suppressed"]
+    assert len(dropped) == 2 and rows["suppressed"]["last_error"]
     assert {r["last_error"] for r in dropped} == {
         "a later reminder is due",
         "meeting already started",

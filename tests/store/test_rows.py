@@ -79,7 +79,7 @@ async def _activity(conn: aiosqlite.Connection) -> list[Any]:
 
 
 async def _command(conn: aiosqlite.Connection) -> list[Any]:
-    found = await confirmations.consume(conn, "tok", "a@example.org", iso(NOW))
+    _, found = await confirmations.consume(conn, "tok", "a@example.org", iso(NOW))
     return [found] if found else []
 
 
