@@ -35,7 +35,15 @@ async def ask(deps: Deps, mail: CommandMail, member: Member, said: str, lang: st
         await confirmations.create(
             deps.store, token, mail.sender, stored, iso(now), iso(now + timedelta(hours=hours))
         )
-    text = t("commands.mail.confirm", lang, command=said[:200], token=token, hours=hours)
+    text = t(
+        "commands.mail.confirm",
+        lang,
+        command=said[:200],
+        token=token,
+        hours=hours,
+        ralo=deps.region.ralo,
+        address=deps.settings.command_address,
+    )
     subject = t("commands.mail.confirm_subject", lang, token=token, ralo=deps.region.ralo)
     reply_to = confirm_address(deps.settings.command_address, token)
     outcome = await reply(
@@ -59,7 +67,12 @@ async def confirmed(deps: Deps, mail: CommandMail, member: Member | None, token:
             deps.store, token, mail.sender, iso(deps.clock())
         )
     if stored is None:
-        text = t(f"commands.mail.token.{answer.value}", lang, hours=deps.settings.confirm_hours)
+        text = t(
+            f"commands.mail.token.{answer.value}",
+            lang,
+            hours=deps.settings.confirm_hours,
+            address=deps.settings.command_address,
+        )
         await reply(deps, mail, member, text, f"bad:{token}:{secrets.token_hex(4)}", lang)
         return f"token_{answer.value}"
     if member is None:  # removed from the roster since asking

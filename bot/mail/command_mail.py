@@ -39,6 +39,7 @@ FIRST_LINE_TOKEN = re.compile(rf"^(?:(?:{_WORDS})\s+)?([0-9a-f]{{32}})$", re.IGN
 CONFIRM_LINE = re.compile(rf"^(?:{_WORDS})\s+([0-9a-f]{{32}})$", re.IGNORECASE)
 QUOTE = re.compile(r"^(?:\s*>)+")
 SECTION = re.compile(r"^\s*\[(en|es|pt|fr)\]\s*$", re.IGNORECASE)
+SLASH = re.compile(r"^\s*/lacralo\b\s*", re.IGNORECASE)
 MESSAGE_ID = re.compile(r"^<[^<>\s]{1,250}>$")
 
 
@@ -58,10 +59,13 @@ class CommandMail:
     message_id: str | None = None  # for the answer's In-Reply-To, when well formed
 
     def command_text(self, starts_with_verb: Callable[[str], bool]) -> str:
-        """What to parse as a command: the Subject if it starts with a verb, else the first line."""
-        if starts_with_verb(self.subject) or self.first_line is None:
-            return self.subject.strip()
-        return self.first_line.strip()
+        """What to parse as a command: the Subject if it starts with a verb, else the first line.
+        A leading `/lacralo` is dropped: the help shows the commands the way Slack writes them,
+        and people copy them into a mail as shown."""
+        subject = SLASH.sub("", self.subject).strip()
+        if starts_with_verb(subject) or self.first_line is None:
+            return subject
+        return SLASH.sub("", self.first_line).strip()
 
     def confirmation_token(self, command_address: str) -> str | None:
         """The token this mail confirms: in the command address it went to (envelope or To/Cc,
@@ -103,7 +107,7 @@ def read_command_mail(
         envelope_from=_return_path(
             envelope_from if envelope_from is not None else headers.get("Return-Path")
         ),
-        auto_submitted=headers.get("Auto-Submitted"),
+        auto_submitted=headers.get("Auto-Submitted") or _legacy_auto_reply(headers),
         precedence=headers.get("Precedence"),
         list_id=headers.get("List-Id"),
         message_id=_message_id(headers.get("Message-ID")),
@@ -126,6 +130,14 @@ def _token(subject: str, lines: list[str]) -> str | None:
         (m for m in map(CONFIRM_LINE.match, unquoted) if m), None
     )
     return found.group(1).lower() if found else None
+
+
+def _legacy_auto_reply(headers: Headers) -> str | None:
+    """Responders older than RFC 3834 (cPanel, Exim and Zimbra vacation replies) mark themselves
+    with X-Autoreply or X-Autorespond only; read as `Auto-Submitted: auto-replied`."""
+    if headers.get("X-Autoreply") or headers.get("X-Autorespond"):
+        return "auto-replied"
+    return None
 
 
 def _return_path(value: str | None) -> str | None:

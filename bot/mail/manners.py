@@ -20,7 +20,7 @@ from bot.domain.reasons import Reason
 from bot.mail.command_mail import CommandMail
 
 NOT_A_PERSON = ("mailer-daemon", "postmaster")
-AUTOMATIC_PRECEDENCE = ("bulk", "list", "junk")
+AUTOMATIC_PRECEDENCE = ("bulk", "list", "junk", "auto_reply")  # auto_reply: cPanel, Exim
 
 
 def why_not_answer(mail: CommandMail, own_addresses: Iterable[str]) -> Reason | None:
