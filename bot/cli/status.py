@@ -79,7 +79,9 @@ async def _judge(
         done = await status_service.refresh(conn, region, settings, as_of, actor())
         if done.behind is not None:
             return done.behind
-    items = await status_service.statuses(conn, region, as_of)
+        items = done.statuses  # judged once: what was recorded is what is shown
+    else:
+        items = await status_service.statuses(conn, region, as_of)
     return items, region, await status_service.records_start(conn, region)
 
 

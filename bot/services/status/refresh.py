@@ -40,6 +40,7 @@ class RefreshReport:
     corrected: list[tuple[AlsStatus, Correction]] = field(default_factory=list)
     queued: int = 0
     behind: datetime | None = None  # nothing done: statuses were recorded up to this later moment
+    statuses: list[AlsStatus] = field(default_factory=list)  # every ALS's, as judged and recorded
 
 
 async def refresh(
@@ -55,7 +56,7 @@ async def refresh(
         # ALSs so). The clock went back, or a back-dated --record (which the CLI refuses).
         report.behind = last
         return report
-    current = await statuses(conn, region, now)
+    current = report.statuses = await statuses(conn, region, now)
     async with transaction(conn):
         run = await _start(conn, region, settings, now, actor)
         for item in current:
