@@ -18,6 +18,7 @@ from bot.deps import iso
 from bot.domain.errors import BadInput, RuleViolation
 from bot.domain.reasons import Reason
 from bot.region import Region
+from bot.reports import utc_minute
 from bot.services.outbox import announcement_channels, queue_for
 from bot.services.reminders import languages
 from bot.settings import Settings
@@ -42,11 +43,6 @@ class Moved:
     old_start_at: str
     withdrawn: int = 0
     notices: int = 0
-
-
-def when(start_at: str) -> str:
-    """'2026-12-15 15:00 UTC': a meeting's start as the messages show it."""
-    return f"{datetime.fromisoformat(start_at):%Y-%m-%d %H:%M} UTC"
 
 
 async def cancel_meeting(
@@ -170,12 +166,12 @@ async def _withdraw(conn: aiosqlite.Connection, meeting_id: int, why: str) -> tu
 
 
 def meeting_facts(meeting: store.StoredMeeting, cancelled: bool = False) -> dict[str, Any]:
-    facts = {"id": meeting["meeting_id"], "start": when(meeting["start_at"])}
+    facts = {"id": meeting["meeting_id"], "start": utc_minute(meeting["start_at"])}
     cancelled_at = meeting["cancelled_at"]
     if cancelled and cancelled_at:
-        facts["cancelled"] = when(cancelled_at)
+        facts["cancelled"] = utc_minute(cancelled_at)
     return facts
 
 
 def _at(start: datetime) -> dict[str, str]:
-    return {"start": when(iso(start))}
+    return {"start": utc_minute(iso(start))}
