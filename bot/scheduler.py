@@ -76,6 +76,7 @@ class Scheduler:
         await run_reminders(deps.store, deps.region, deps.settings, now)
         await digests.call_reports(deps.store, deps.region, deps.settings, now)
         await digests.monthly_digest(deps.store, deps.region, deps.settings, now)
+        await nominations.remind_due(deps.store, deps.region, deps.settings, now)
         await nominations.close_expired(deps.store, deps.region, deps.settings, now)
         await outbox_service.deliver_due(self.deps.store, self.senders, now)
 

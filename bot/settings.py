@@ -96,6 +96,21 @@ class Settings(BaseSettings):
     reminder_languages: str = Field("en,es", validation_alias=_env("LACRALO_REMINDER_LANGUAGES"))
     announce_address: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_ADDRESS"))
     announce_channel: str | None = Field(None, validation_alias=_env("LACRALO_ANNOUNCE_CHANNEL"))
+    # Issue 16: a nomination round's reminder goes out this many days before it closes.
+    nomination_reminder_days: int = Field(
+        2, ge=0, le=60, validation_alias=_env("LACRALO_NOMINATION_REMINDER_DAYS")
+    )
+    # Where members reach the public pages (links in announcements); empty: the local HTTP port.
+    public_url: str | None = Field(None, validation_alias=_env("LACRALO_PUBLIC_URL"))
+    # How members reach the Secretariat (an address or a page), named in messages that need it.
+    secretariat_contact: str | None = Field(
+        None, validation_alias=_env("LACRALO_SECRETARIAT_CONTACT")
+    )
+
+    def page_link(self, path: str, lang: str) -> str:
+        """An absolute link to a public page in a language, for messages."""
+        base = (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+        return f"{base}{path}?lang={lang}"
 
 
 class SettingsError(Exception):

@@ -6,17 +6,19 @@ and bot/services/candidacies.py, the commands handlers/commands/.
   candidates must be members of the ALSs located in the corresponding subregion. Observers cannot
   nominate or be nominated."
 - Nomination process 2: "In the event that there is no candidate available from the corresponding
-  subregion, the ALSs of that subregion can nominate candidates from any other ALS." Reading: the
-  exception applies while the sub-region has no valid candidate, and only to nominators of that
-  sub-region; the rotation table is not changed.
+  subregion, the ALSs of that subregion can nominate candidates from any other ALS." Reading: only
+  nominators of that sub-region may use it; such a nomination is provisional and is judged at the
+  close (whether the sub-region had a candidate is known only then): it becomes valid only if no
+  candidate from the sub-region reached `valid`. The rotation table is not changed.
 - Rules of Procedure, auxiliary rule to Rule 1: no candidate from an ALS inactive in the current or
   the preceding year (the status rule's `eligible_for_office`).
 - Requirements (Operating Principles 7.1.a): a statement of interest and the declaration of none
   of the five conflicts of interest; only then is the candidacy valid.
 - Operating Principles art. 8 (seed 004): the two ALAC members come from different ALSs and have
   distinct nationalities.
-- Nomination process 3: a single candidate is elected by acclamation; for an ALAC seat, a
-  single-candidate poll is held instead (seed 004).
+- Nomination process 3 (2021, the later text): a single candidate, in any position, is elected by
+  acclamation. Seed 004 asks a single-candidate poll for an ALAC seat: a named reading
+  (`election_policy.single_candidate: alac-poll`), acclamation the default.
 - Rotation (Operating Principles, Title IV, art. 7.2.a): each position goes to the sub-region the
   region file's rotation table names for the year. Art. 19 (seed 002, the rules on resignation): "In
   the event of resignation or vacancy in any position, it will be filled by another representative
@@ -27,8 +29,9 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from bot.domain.reasons import Reason
 
@@ -71,12 +74,63 @@ def rotation_subregion(
     return rotation[max(past)][position] if past else None
 
 
+def continue_rotation(
+    rotation: Mapping[int, Mapping[str, str]], position: str, year: int, subregions: Sequence[str]
+) -> str | None:
+    """The sub-region that continues the table's cycle for `position` in a year it has no row for
+    (a proposal: the Secretariat confirms it before the round is announced).
+
+    The rotation visits every sub-region once before repeating (Operating Principles 7.2.a): while
+    some sub-region has not had the seat, the first of them in the region's order; after that, the
+    one that had it a full cycle ago. None when the table never names the position."""
+    past = [row[position] for y, row in sorted(rotation.items()) if y < year and position in row]
+    if not past:
+        return None
+    unvisited = [code for code in subregions if code not in past]
+    if unvisited:
+        return unvisited[0]
+    return past[len(past) - len(subregions)]
+
+
+def closing_moment(text: str, now: datetime) -> datetime | None:
+    """When nominations close, as the Secretariat writes it: a number of days from today, or a
+    date; either closes at 23:59 UTC of that day unless a time is given ("2026-12-15 18:00", UTC
+    unless it carries an offset). None when it cannot be read."""
+    text = text.strip()
+    if text.isdigit():
+        if not 0 < int(text) <= 366:
+            return None
+        day = (now.astimezone(UTC) + timedelta(days=int(text))).date()
+        return datetime.combine(day, time(23, 59), UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) == 10:
+        moment = moment.replace(hour=23, minute=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def is_provisional(nominator: PersonFacts, candidate: PersonFacts, seat: Seat) -> bool:
+    """Nomination process 2: a candidate from outside the seat's sub-region, nominated by someone
+    of that sub-region's ALSs; judged at the close (`exception_refused`)."""
+    return (
+        candidate.subregion != seat.rotation_subregion
+        and nominator.subregion == seat.rotation_subregion
+    )
+
+
+def exception_refused(states: Sequence[tuple[str, bool]]) -> bool:
+    """At the close, whether the provisional nominations fall: (state, provisional) of every
+    nomination; they fall when a candidate from the sub-region itself reached `valid`."""
+    return any(state == "valid" and not provisional for state, provisional in states)
+
+
 def check_nomination(
     nominator: PersonFacts,
     candidate: PersonFacts,
     seat: Seat,
     period_open: bool,
-    subregion_has_candidate: bool,
 ) -> list[Reason]:
     """Why this nomination is refused; empty when it may be recorded (pending acceptance)."""
     reasons: list[Reason] = []
@@ -87,14 +141,12 @@ def check_nomination(
     if candidate.role == "observer" or candidate.als_id is None:
         reasons.append(Reason("nominations.refused.candidate_not_member"))
         return reasons
-    if candidate.subregion != seat.rotation_subregion:
-        exception = not subregion_has_candidate and nominator.subregion == seat.rotation_subregion
-        if not exception:
-            reasons.append(
-                Reason(
-                    "nominations.refused.wrong_subregion", {"subregion": seat.rotation_subregion}
-                )
-            )
+    if candidate.subregion != seat.rotation_subregion and not is_provisional(
+        nominator, candidate, seat
+    ):
+        reasons.append(
+            Reason("nominations.refused.wrong_subregion", {"subregion": seat.rotation_subregion})
+        )
     if not candidate.als_eligible_for_office:
         reasons.append(Reason("nominations.refused.als_inactive", {"als": candidate.als_id}))
     if seat.alac:
@@ -132,13 +184,21 @@ def check_acceptance(soi_url: str | None, declarations: Mapping[int, bool]) -> l
 class Outcome(enum.StrEnum):
     VACANT = "vacant"  # nobody: a new call for nominations
     ACCLAMATION = "acclamation"  # one candidate, elected without a vote
-    SINGLE_CANDIDATE_POLL = "single-candidate-poll"  # one candidate for an ALAC seat
+    SINGLE_CANDIDATE_POLL = "single-candidate-poll"  # one candidate for an ALAC seat (seed 004)
     ELECTION = "election"
 
 
-def close_period(valid_candidates: int, alac: bool) -> Outcome:
+SINGLE_CANDIDATE_READINGS = ("acclamation", "alac-poll")
+
+
+def close_period(
+    valid_candidates: int, alac: bool, single_candidate: str = "acclamation"
+) -> Outcome:
+    """Nomination process 3: one valid candidate is elected by acclamation; under the `alac-poll`
+    reading (seed 004) an ALAC seat's single candidate goes to a poll instead."""
     if valid_candidates == 0:
         return Outcome.VACANT
     if valid_candidates == 1:
-        return Outcome.SINGLE_CANDIDATE_POLL if alac else Outcome.ACCLAMATION
+        poll = alac and single_candidate == "alac-poll"
+        return Outcome.SINGLE_CANDIDATE_POLL if poll else Outcome.ACCLAMATION
     return Outcome.ELECTION

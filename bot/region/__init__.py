@@ -60,9 +60,18 @@ class Position:
     alac: bool = False
     sitting_als: str | None = None  # the current holder's ALS and nationality (ALAC seats:
     sitting_nationality: str | None = None  # Operating Principles art. 8 compares them)
+    # language -> what people type for it in commands (issue 16); the names count too, see forms()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.names["en"]
+
+    def forms(self) -> tuple[str, ...]:
+        """Every way to write this position: its code, its names and its aliases, all languages."""
+        written = [self.code, *self.names.values()]
+        for forms in self.aliases.values():
+            written.extend(forms)
+        return tuple(dict.fromkeys(written))
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,7 @@ def _build(raw: dict[str, Any]) -> Region:
             bool(p.get("alac", False)),
             (p.get("sitting") or {}).get("als_id"),
             (p.get("sitting") or {}).get("nationality"),
+            aliases=_aliases(code, p.get("aliases")),
         )
         for code, p in raw.get("positions", {}).items()
     }
@@ -181,6 +191,22 @@ def _participation_kinds(raw: dict[str, Any]) -> dict[str, ParticipationKind]:
             raise ValueError(f"participation_kinds: {code}: no English name")
         kinds[code] = ParticipationKind(code, dict(names))
     return kinds
+
+
+def _aliases(position: str, raw: Any) -> dict[str, tuple[str, ...]]:
+    """`aliases: {es: [vicepresidente, ...]}`: each language lists texts, none of them empty."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(lang, str)
+        and isinstance(forms, list)
+        and all(isinstance(form, str) and form.strip() for form in forms)
+        for lang, forms in raw.items()
+    ):
+        raise ValueError(
+            f"positions: {position}: aliases must map each language to a list of texts"
+        )
+    return {lang: tuple(forms) for lang, forms in raw.items()}
 
 
 def _check_zones(zones: tuple[str, ...], owner: str) -> None:

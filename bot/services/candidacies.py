@@ -12,7 +12,6 @@ from bot.deps import iso
 from bot.domain import nominations as rules
 from bot.domain.errors import NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
-from bot.i18n import t
 from bot.region import Region
 from bot.services import status as status_service
 from bot.services.nominations import seat_of
@@ -23,6 +22,7 @@ from bot.store import nominations as store
 from bot.store import roster as roster_store
 from bot.store.roster import Member
 from bot.store.transaction import transaction
+from bot.texts import nominations as texts
 
 
 async def nominate(
@@ -33,12 +33,13 @@ async def nominate(
     candidate: Member,
     position: str,
     now: datetime,
-) -> None:
-    """Record a nomination if the rules allow it, and tell the candidate how to accept."""
-    period = await _check_nomination(conn, region, nominator, candidate, position, now)
+) -> bool:
+    """Record a nomination if the rules allow it; tell the candidate how to accept, in their
+    language, and post it to the announcement channel (a nomination is public)."""
+    period, provisional = await _check_nomination(conn, region, nominator, candidate, position, now)
     async with transaction(conn):
         if not await store.add(
-            conn, period.period_id, candidate.person_id, nominator.person_id, iso(now)
+            conn, period.period_id, candidate.person_id, nominator.person_id, iso(now), provisional
         ):
             raise RuleViolation(Reason("nominations.already", {"name": candidate.name}))
         await audit_log.append(
@@ -47,16 +48,53 @@ async def nominate(
             f"member:{nominator.email}",
             "nominations.nominate",
             position,
-            {"candidate": candidate.email, "als": candidate.als_id},
+            {"candidate": candidate.email, "als": candidate.als_id, "provisional": provisional},
+        )
+        lang = candidate.language or candidate.als_language or settings.language
+        notice = texts.you_were_nominated(
+            region,
+            position,
+            candidate.name,
+            nominator.name,
+            datetime.fromisoformat(period.closes_at),
+            lang,
+            settings.secretariat_contact,
         )
         await queue_for(
             conn,
             settings,
             f"nominated:{period.period_id}:{candidate.person_id}",
             [(candidate.email, None)],
-            _nominated_payload(region, position),
+            notice,
             now,
         )
+        await _post(conn, region, settings, "nominated", candidate, position, now, nominator.name)
+    return provisional
+
+
+async def _post(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    event: str,
+    candidate: Member,
+    position: str,
+    now: datetime,
+    nominator: str = "",
+) -> None:
+    """Each nomination, acceptance and decline goes to the announcement channel (issue 16)."""
+    als = await roster_store.get_als(conn, candidate.als_id) if candidate.als_id else None
+    entry = texts.Entry(
+        position, candidate.name, als.name if als else "", als.country if als else None, event
+    )
+    await queue_for(
+        conn,
+        settings,
+        f"nominations-post:{event}:{position}:{candidate.person_id}:{iso(now)}",
+        [(None, settings.announce_channel)],
+        texts.channel_post(region, event, entry, list(region.languages), nominator),
+        now,
+    )
 
 
 async def _check_nomination(
@@ -66,29 +104,23 @@ async def _check_nomination(
     candidate: Member,
     position: str,
     now: datetime,
-) -> store.Period:
-    """The open period the nomination goes in; RuleViolation with the first rule it breaks."""
+) -> tuple[store.Period, bool]:
+    """The open period the nomination goes in, and whether the nomination is provisional (the
+    sub-region exception); RuleViolation with the first rule it breaks."""
     period = await store.open_period_for(conn, position, iso(now))
-    seat = seat_of(region, position, now.year, bool(period and period.vacancy))
-    has = (
-        period is not None
-        and await store.live_in_subregion(conn, period.period_id, seat.rotation_subregion) > 0
-    )
+    if period is None:
+        raise RuleViolation(Reason("nominations.refused.closed", {"position": position}))
+    seat = seat_of(region, position, period.year, period.vacancy, period.subregion)
     eligible = {
         i.als.als_id: i.status.eligible_for_office
         for i in await status_service.statuses(conn, region, now)
     }
-    reasons = rules.check_nomination(
-        await _facts(conn, nominator, eligible),
-        await _facts(conn, candidate, eligible),
-        seat,
-        period is not None,
-        has,
-    )
+    nominator_facts = await _facts(conn, nominator, eligible)
+    candidate_facts = await _facts(conn, candidate, eligible)
+    reasons = rules.check_nomination(nominator_facts, candidate_facts, seat, True)
     if reasons:
         raise RuleViolation(reasons[0])
-    assert period is not None  # check_nomination refuses a closed period
-    return period
+    return period, rules.is_provisional(nominator_facts, candidate_facts, seat)
 
 
 async def _facts(
@@ -104,14 +136,6 @@ async def _facts(
         nationality=stored.record.nationality if stored else None,
         als_eligible_for_office=bool(als and eligible.get(als.als_id, False)),
     )
-
-
-def _nominated_payload(region: Region, position: str) -> dict[str, str]:
-    langs = list(region.announcement_languages)
-    text = "\n\n".join(
-        t("nominations.you_were_nominated", lang, position=position) for lang in langs
-    )
-    return {"kind": "nomination", "subject": f"{region.ralo}: {position}", "text": text}
 
 
 async def _mine(
@@ -138,20 +162,29 @@ async def _mine(
 
 async def accept(
     conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
     candidate: Member,
     position: str,
     soi_url: str,
     now: datetime,
     *,
+    no_conflicts: bool = False,
     by: Member | None = None,
 ) -> list[Reason]:
-    """The candidate accepts with a statement of interest; returns what is still missing."""
+    """The candidate accepts with a statement of interest and, in the same step if they say so,
+    the declaration of none of the five conflicts; returns what is still missing."""
     found = await _mine(conn, candidate, position, now, by)
-    return await _settle(conn, candidate, position, found, soi_url, found.conflicts, now)
+    conflicts = dict.fromkeys(rules.CONFLICTS, False) if no_conflicts else found.conflicts
+    return await _settle(
+        conn, region, settings, candidate, position, found, soi_url, conflicts, now
+    )
 
 
 async def declare(
     conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
     candidate: Member,
     position: str,
     number: int,
@@ -165,11 +198,14 @@ async def declare(
     if number not in rules.CONFLICTS:
         raise RuleViolation(Reason("nominations.bad_number"))
     conflicts = found.conflicts | {number: has_conflict}
-    return await _settle(conn, candidate, position, found, found.soi_url or "", conflicts, now)
+    soi = found.soi_url or ""
+    return await _settle(conn, region, settings, candidate, position, found, soi, conflicts, now)
 
 
 async def _settle(
     conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
     candidate: Member,
     position: str,
     found: store.Nomination,
@@ -177,12 +213,18 @@ async def _settle(
     conflicts: dict[int, bool],
     now: datetime,
 ) -> list[Reason]:
-    """Operating Principles 7.1.a: valid once the statement is linked and no conflict declared."""
+    """Operating Principles 7.1.a: valid once the statement is linked and no conflict declared;
+    a declared conflict refuses the candidacy, with the rule kept for the public page."""
     missing = rules.check_acceptance(soi_url or None, conflicts)
-    declared = any(r.key == "nominations.acceptance.conflict" for r in missing)
+    declared = [r for r in missing if r.key == "nominations.acceptance.conflict"]
     state = "refused" if declared else ("valid" if not missing else "accepted")
+    refused = (
+        Reason("nominations.refused.conflict", declared[0].params).as_dict() if declared else None
+    )
     async with transaction(conn):
-        await store.update(conn, found.nomination_id, state, soi_url or None, conflicts, iso(now))
+        await store.update(
+            conn, found.nomination_id, state, soi_url or None, conflicts, iso(now), refused
+        )
         await audit_log.append(
             conn,
             iso(now),
@@ -191,11 +233,15 @@ async def _settle(
             position,
             {"soi_url": soi_url or None, "conflicts": conflicts},
         )
+        if state in ("accepted", "valid") and state != found.state:
+            await _post(conn, region, settings, state, candidate, position, now)
     return missing
 
 
 async def step_back(
     conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
     candidate: Member,
     position: str,
     state: str,
@@ -203,10 +249,11 @@ async def step_back(
     *,
     by: Member | None = None,
 ) -> None:
-    """`decline` (before accepting) or `withdraw` (after)."""
+    """`decline` (before accepting) or `withdraw` (after); posted to the channel."""
     found = await _mine(conn, candidate, position, now, by)
     async with transaction(conn):
         await store.update(conn, found.nomination_id, state, None, {}, iso(now))
         await audit_log.append(
             conn, iso(now), f"member:{candidate.email}", f"nominations.{state}", position, {}
         )
+        await _post(conn, region, settings, state, candidate, position, now)

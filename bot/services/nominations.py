@@ -1,10 +1,14 @@
-"""Nomination periods: the Secretariat opens and closes a period per position (or one to fill a
-vacancy); at the close a single valid candidate is elected by acclamation (an ALAC seat: the
-single-candidate poll). The candidacies themselves are bot/services/candidacies.py; the rules are
-bot/domain/nominations.py."""
+"""Nomination rounds in the open (issue 16): the Secretariat opens a round for one or more
+positions, which is announced in every language of the region; a reminder goes out before it
+closes; at the close the sub-region exception is judged, a single valid candidate is elected by
+acclamation, and the candidates are announced. The candidacies themselves are
+bot/services/candidacies.py; the rules are bot/domain/nominations.py; the words bot/texts/.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -13,17 +17,32 @@ from bot.deps import iso
 from bot.domain import nominations as rules
 from bot.domain.errors import RuleViolation
 from bot.domain.reasons import Reason
-from bot.i18n import t
+from bot.i18n import format_value
 from bot.region import Region
 from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import nominations as store
 from bot.store.transaction import transaction
+from bot.texts import nominations as texts
 
 
-def seat_of(region: Region, position: str, year: int, vacancy: bool = False) -> rules.Seat:
-    """The seat: where the rotation puts it, and for an ALAC seat the other seat's holder."""
+@dataclass(frozen=True)
+class Closed:
+    position: str
+    outcome: rules.Outcome
+    names: list[str]  # the valid candidates
+
+
+def seat_of(
+    region: Region,
+    position: str,
+    year: int,
+    vacancy: bool = False,
+    subregion: str | None = None,
+) -> rules.Seat:
+    """The seat: where it rotates to (the round's own sub-region when it has one), and for an
+    ALAC seat the other seat's holder (Operating Principles art. 8)."""
     if position not in region.positions:
         raise RuleViolation(
             Reason(
@@ -31,7 +50,7 @@ def seat_of(region: Region, position: str, year: int, vacancy: bool = False) -> 
                 {"position": position, "known": ", ".join(region.positions)},
             )
         )
-    subregion = rules.rotation_subregion(region.rotation, position, year, vacancy)
+    subregion = subregion or rules.rotation_subregion(region.rotation, position, year, vacancy)
     if subregion is None:
         raise RuleViolation(Reason("nominations.no_rotation", {"position": position, "year": year}))
     info = region.positions[position]
@@ -46,23 +65,112 @@ def seat_of(region: Region, position: str, year: int, vacancy: bool = False) -> 
     )
 
 
-async def open_period(
+def _where_it_rotates(
+    region: Region, position: str, year: int, vacancy: bool, confirmed: str | None
+) -> tuple[str, str]:
+    """(sub-region, how it was decided) for a new round; refuses what the Secretariat must decide.
+
+    Operating Principles 7.2.a: the rotation table decides. A vacancy keeps the sub-region of the
+    seat's last election (2021 rules, art. 19). A year the table has no row for: the sub-region
+    that continues the table's cycle, but only once the Secretariat confirms it (audited)."""
+    if position not in region.positions:
+        raise RuleViolation(
+            Reason(
+                "nominations.unknown_position",
+                {"position": position, "known": ", ".join(region.positions)},
+            )
+        )
+    if confirmed is not None and confirmed not in region.subregions:
+        known = ", ".join(region.subregions)
+        raise RuleViolation(
+            Reason("nominations.bad_subregion", {"given": confirmed, "known": known})
+        )
+    table = rules.rotation_subregion(region.rotation, position, year, vacancy)
+    if table is not None:
+        if confirmed is not None and confirmed != table:
+            raise RuleViolation(
+                Reason(
+                    "nominations.subregion_fixed",
+                    {
+                        "position": region.positions[position].name("en"),
+                        "code": table,
+                        "year": year,
+                    },
+                )
+            )
+        return table, (
+            "vacancy" if vacancy and year not in _years_of(region, position) else "table"
+        )
+    if confirmed is not None:
+        return confirmed, "confirmed"
+    proposed = rules.continue_rotation(region.rotation, position, year, list(region.subregions))
+    if proposed is None:
+        raise RuleViolation(Reason("nominations.no_rotation", {"position": position, "year": year}))
+    raise RuleViolation(
+        Reason(
+            "nominations.confirm_subregion",
+            {
+                "position": position,
+                "year": year,
+                "proposed": proposed,
+                "name": region.subregions[proposed].name("en"),
+            },
+        )
+    )
+
+
+def _years_of(region: Region, position: str) -> set[int]:
+    return {year for year, row in region.rotation.items() if position in row}
+
+
+async def open_round(
     conn: aiosqlite.Connection,
     region: Region,
-    position: str,
+    settings: Settings,
+    positions: Sequence[str],
+    closes: datetime,
     now: datetime,
-    days: int,
     actor: str,
+    *,
     vacancy: bool = False,
-) -> datetime:
-    """Open nominations for a position (or, `vacancy`, for the rest of a vacated term)."""
-    seat_of(region, position, now.year, vacancy)  # refuses unknown positions, missing rotation
-    until = now + timedelta(days=days)
+    subregion: str | None = None,
+) -> list[texts.SeatCall]:
+    """Open nominations for `positions` until `closes`, and announce the call (issue 16)."""
+    if closes <= now:
+        raise RuleViolation(Reason("nominations.closes_in_past", {"until": closes}))
+    seats = []
+    for position in dict.fromkeys(positions):
+        code, source = _where_it_rotates(region, position, now.year, vacancy, subregion)
+        seats.append(texts.SeatCall(position, now.year, code, source))
+    langs = list(region.languages)
+    pages = {lang: settings.page_link("/candidates", lang) for lang in langs}
+    payload = texts.call(region, seats, closes, langs, settings.command_address, pages)
     async with transaction(conn):
-        await store.open_period(conn, position, now.year, iso(now), iso(until), vacancy)
-        action = "nominations.vacancy" if vacancy else "nominations.open"
-        await audit_log.append(conn, iso(now), actor, action, position, {"until": iso(until)})
-    return until
+        ids = []
+        for seat in seats:
+            ids.append(
+                await store.open_period(
+                    conn,
+                    seat.position,
+                    seat.year,
+                    iso(now),
+                    iso(closes),
+                    seat.subregion,
+                    seat.source,
+                    vacancy,
+                )
+            )
+            await audit_log.append(
+                conn,
+                iso(now),
+                actor,
+                "nominations.vacancy" if vacancy else "nominations.open",
+                seat.position,
+                {"until": iso(closes), "subregion": seat.subregion, "decided_by": seat.source},
+            )
+        key = "nominations-open:" + ",".join(map(str, ids)) + ":" + iso(closes)
+        await queue_for(conn, settings, key, announcement_channels(settings), payload, now)
+    return seats
 
 
 async def close_period(
@@ -72,7 +180,7 @@ async def close_period(
     position: str,
     now: datetime,
     actor: str,
-) -> tuple[rules.Outcome, list[str]]:
+) -> Closed:
     """The Secretariat closes an open period now."""
     period = await store.open_period_for(conn, position, iso(now))
     if period is None:
@@ -90,6 +198,58 @@ async def close_expired(
     return len(expired)
 
 
+async def remind_due(
+    conn: aiosqlite.Connection, region: Region, settings: Settings, now: datetime
+) -> int:
+    """The reminder `LACRALO_NOMINATION_REMINDER_DAYS` before each round closes, once; a round
+    opened inside that window is not reminded (its call is the reminder)."""
+    if settings.nomination_reminder_days == 0:
+        return 0
+    lead = timedelta(days=settings.nomination_reminder_days)
+    due = await store.due_reminders(conn, iso(now), iso(now + lead))
+    langs = list(region.languages)
+    pages = {lang: settings.page_link("/candidates", lang) for lang in langs}
+    sent = 0
+    for period in due:
+        closes = datetime.fromisoformat(period.closes_at)
+        async with transaction(conn):
+            await store.mark_reminded(conn, period.period_id, iso(now))
+            if datetime.fromisoformat(period.opens_at) > closes - lead:
+                continue
+            entries = await _entries(conn, [period.period_id])
+            seat = texts.SeatCall(
+                period.position, period.year, period.subregion or "", period.subregion_source or ""
+            )
+            payload = texts.reminder(
+                region, [seat], closes, entries, langs, settings.command_address, pages
+            )
+            await queue_for(
+                conn,
+                settings,
+                f"nominations-reminder:{period.period_id}:{period.closes_at}",
+                announcement_channels(settings),
+                payload,
+                now,
+            )
+            sent += 1
+    return sent
+
+
+async def _entries(conn: aiosqlite.Connection, period_ids: list[int]) -> list[texts.Entry]:
+    return [
+        texts.Entry(
+            position=row["position"],
+            name=row["candidate"] or "",
+            als=row["als_name"] or row["als_id"] or "",
+            country=row["country"],
+            state=row["state"] or "",
+            provisional=row["provisional"],
+        )
+        for row in await store.round_entries(conn, period_ids)
+        if row["nomination_id"] is not None
+    ]
+
+
 async def _close(
     conn: aiosqlite.Connection,
     region: Region,
@@ -97,41 +257,68 @@ async def _close(
     period: store.Period,
     now: datetime,
     actor: str,
-) -> tuple[rules.Outcome, list[str]]:
-    """Nomination process 3 (seed 002): one valid candidate is elected by acclamation; for an ALAC
-    seat a single-candidate poll is held (seed 004); none: a new call."""
+) -> Closed:
+    """2021 elections rules (seed 002). Nomination process 2: provisional nominations stand only
+    if no candidate of the sub-region is valid. An incomplete nomination is not a candidacy
+    (Operating Principles 7.1.a). Process 3: one valid candidate is elected by acclamation."""
     position = period.position
-    seat = seat_of(region, position, period.year, period.vacancy)
-    names = await store.valid_candidates(conn, period.period_id)
-    outcome = rules.close_period(len(names), seat.alac)
-    payload = _outcome_payload(region, position, outcome, names)
+    seat = seat_of(region, position, period.year, period.vacancy, period.subregion)
+    rows = [r for r in await store.round_entries(conn, [period.period_id]) if r["nomination_id"]]
+    settled = _refused_at_close(rows, seat.rotation_subregion)
+    valid = [r for r in rows if r["state"] == "valid" and r["nomination_id"] not in settled]
+    reading = str(region.election_policy.get("single_candidate", "acclamation"))
+    outcome = rules.close_period(len(valid), seat.alac, reading)
+    names = sorted(r["candidate"] or "" for r in valid)
     async with transaction(conn):
-        await store.close(conn, period.period_id)
+        for nid, reason in settled.items():
+            await store.settle_at_close(conn, nid, "refused", None, reason.as_dict(), iso(now))
+        if outcome in (rules.Outcome.ACCLAMATION, rules.Outcome.SINGLE_CANDIDATE_POLL):
+            await store.settle_at_close(
+                conn, valid[0]["nomination_id"] or 0, "valid", outcome.value, None, iso(now)
+            )
+        await store.close(conn, period.period_id, iso(now), outcome.value)
         await audit_log.append(
             conn,
             iso(now),
             actor,
             "nominations.close",
             position,
-            {"outcome": outcome.value, "candidates": names},
+            {
+                "outcome": outcome.value,
+                "candidates": names,
+                "refused": list(settled),
+                "single_candidate_reading": reading,
+            },
         )
+        entries = await _entries(conn, [period.period_id])
+        langs = list(region.languages)
+        pages = {lang: settings.page_link("/candidates", lang) for lang in langs}
         await queue_for(
             conn,
             settings,
-            f"nominations-closed:{period.period_id}",
+            f"nominations-closed:{period.period_id}:{iso(now)}",
             announcement_channels(settings),
-            payload,
+            texts.closed(region, position, outcome.value, entries, langs, pages),
             now,
         )
-    return outcome, names
+    return Closed(position, outcome, names)
 
 
-def _outcome_payload(
-    region: Region, position: str, outcome: rules.Outcome, names: list[str]
-) -> dict[str, str]:
-    """The announcement of the outcome, in each of the region's announcement languages."""
-    text = "\n\n".join(
-        t(f"nominations.outcome.{outcome.value}", lang, position=position, names=", ".join(names))
-        for lang in region.announcement_languages
-    )
-    return {"kind": "nominations", "subject": f"{region.ralo}: {position}", "text": text}
+def _refused_at_close(rows: list[store.RoundEntry], subregion: str) -> dict[int, Reason]:
+    """Nomination id -> why the close refuses it: a provisional nomination when a candidate of
+    the sub-region is valid (process 2); one still incomplete (Operating Principles 7.1.a)."""
+    falls = rules.exception_refused([(r["state"] or "", r["provisional"]) for r in rows])
+    refused: dict[int, Reason] = {}
+    for row in rows:
+        nid, state = row["nomination_id"] or 0, row["state"] or ""
+        if row["provisional"] and falls and state in store.LIVE:
+            refused[nid] = Reason(
+                "nominations.refused.exception_not_needed", {"subregion": subregion}
+            )
+        elif state in ("proposed", "accepted"):
+            refused[nid] = Reason("nominations.refused.incomplete_at_close")
+    return refused
+
+
+def until_text(closes: datetime, lang: str) -> str:
+    return f"{format_value(closes.date(), lang)} {closes:%H:%M} UTC"

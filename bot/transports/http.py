@@ -12,6 +12,7 @@ from bot import __version__
 from bot.deps import Deps
 from bot.i18n import format_value, language_or_default
 from bot.pages import render_page
+from bot.reports import candidates as candidates_report
 from bot.reports import roll as roll_report
 from bot.reports import status as status_report
 from bot.reports import tally as tally_report
@@ -20,6 +21,7 @@ from bot.services import elections as election_service
 from bot.services import status as status_service
 from bot.services.status import AlsStatus
 from bot.store import elections as election_store
+from bot.store import nominations as nomination_store
 from bot.store import roster as roster_store
 from bot.store import schema_version
 
@@ -33,6 +35,7 @@ def build_app(deps: Deps) -> web.Application:
     app.router.add_get("/", index)
     app.router.add_get("/status", status_page)
     app.router.add_get("/status.csv", status_csv)
+    app.router.add_get("/candidates", candidates_page)
     app.router.add_get("/election/roll", election_roll_page)
     app.router.add_get("/election/results", election_results_page)
     app.router.add_get("/election/results.csv", election_results_csv)
@@ -142,6 +145,17 @@ async def status_csv(request: web.Request) -> web.Response:
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+async def candidates_page(request: web.Request) -> web.Response:
+    """Public: the nomination round in the open (2021 elections rules) -- names on purpose, never
+    an address."""
+    deps = request.app[DEPS]
+    lang = page_language(request)
+    entries = await nomination_store.round_entries(deps.store)
+    page = candidates_report.page(entries, deps.region, deps.clock(), lang)
+    html = render_page("candidates.html", lang, request.path, ralo=deps.region.ralo, page=page)
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
 async def election_roll_page(request: web.Request) -> web.Response:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from bot.deps import Deps
 from bot.domain.commands import Audience
-from bot.i18n import t
+from bot.i18n import format_value, t
 from bot.services import nominations
+from bot.texts.nominations import position_name
 from handlers.commands.event import CommandEvent
+from handlers.commands.position_arg import read_position
 from handlers.commands.spec import CommandSpec
 
 
@@ -15,12 +17,17 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
     lang = event.lang(deps.settings.language)
     if not event.command.args:
         return t("nominations.usage.close", lang)
-    position = event.command.args[0].lower()
-    outcome, names = await nominations.close_period(
-        deps.store, deps.region, deps.settings, position, deps.clock(), event.actor
+    named = await read_position(deps, event.command.args, lang)
+    if isinstance(named, str):
+        return named
+    closed = await nominations.close_period(
+        deps.store, deps.region, deps.settings, named.code, deps.clock(), event.actor
     )
     return t(
-        f"nominations.outcome.{outcome.value}", lang, position=position, names=", ".join(names)
+        f"nominations.outcome.{closed.outcome.value}",
+        lang,
+        position=position_name(deps.region, named.code, lang),
+        names=format_value(closed.names, lang),
     )
 
 

@@ -12,6 +12,7 @@ from bot.i18n import t
 from bot.services import candidacies
 from handlers.commands.candidacy import progress
 from handlers.commands.event import CommandEvent
+from handlers.commands.position_arg import read_position
 from handlers.commands.registry import any_language
 from handlers.commands.spec import CommandSpec
 
@@ -27,13 +28,25 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
     lang = event.lang(deps.settings.language)
     member, args = event.member, event.command.args
     assert member is not None
-    if len(args) < 3 or not args[1].isdigit() or bare(args[2]) not in answers():
+    named = await read_position(deps, args, lang) if args else t("nominations.usage.declare", lang)
+    if isinstance(named, str):
+        return named
+    rest = named.rest
+    if len(rest) < 2 or not rest[0].isdigit() or bare(rest[1]) not in answers():
         return t("nominations.usage.declare", lang)
-    position, number, has_conflict = args[0].lower(), int(args[1]), answers()[bare(args[2])]
+    number, has_conflict = int(rest[0]), answers()[bare(rest[1])]
     missing = await candidacies.declare(
-        deps.store, member, position, number, has_conflict, deps.clock(), by=member
+        deps.store,
+        deps.region,
+        deps.settings,
+        member,
+        named.code,
+        number,
+        has_conflict,
+        deps.clock(),
+        by=member,
     )
-    return progress(missing, lang, position)
+    return progress(deps, missing, lang, named.code)
 
 
 SPEC = CommandSpec(

@@ -10,7 +10,9 @@ from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.services import candidacies
 from bot.store import roster as roster_store
+from bot.texts.nominations import position_name
 from handlers.commands.event import CommandEvent
+from handlers.commands.position_arg import read_position
 from handlers.commands.spec import CommandSpec
 
 MENTION = re.compile(r"^<@([A-Z0-9]+)(\|[^>]*)?>$")
@@ -25,11 +27,15 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
     candidate = await _candidate(deps, args[0])
     if candidate is None:
         return t("nominations.unknown_candidate", lang, who=args[0])
-    position = args[1].lower()
-    await candidacies.nominate(
-        deps.store, deps.region, deps.settings, member, candidate, position, deps.clock()
+    named = await read_position(deps, args[1:], lang)
+    if isinstance(named, str):
+        return named
+    provisional = await candidacies.nominate(
+        deps.store, deps.region, deps.settings, member, candidate, named.code, deps.clock()
     )
-    return t("nominations.recorded", lang, name=candidate.name, position=position)
+    position = position_name(deps.region, named.code, lang)
+    answer = t("nominations.recorded", lang, name=candidate.name, position=position)
+    return answer + ("\n" + t("nominations.provisional", lang) if provisional else "")
 
 
 async def _candidate(deps: Deps, who: str) -> roster_store.Member | None:

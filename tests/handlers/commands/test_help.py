@@ -20,12 +20,12 @@ async def test_a_member_is_shown_the_members_commands_only(deps: Deps) -> None:
     text = await ask(deps, ANA, "ajuda")
     listed = commands_listed(text)
     assert text.startswith("O que você pode pedir")
-    assert {"situação", "reuniões", "indicar", "aceitar", "declaração", "recusar"} <= set(listed)
+    assert {"situação", "reuniões", "indicar", "aceitar", "declarar", "recusar"} <= set(listed)
     assert {"desistir", "compartilhar", "língua", "ajuda"} <= set(listed)
     # Rule 1.1: the proxy is the representatives'; the rest the Secretariat's.
     assert not {"procuração", "revogar", "abertura", "encerrar", "vaga", "divulgar"} & set(listed)
     assert "indicações" not in listed
-    assert "por exemplo: /lacralo indicar @maria nomcom-delegate" in text
+    assert "por exemplo: /lacralo indicar @maria delegado do nomcom" in text
 
 
 async def test_a_representative_is_shown_the_proxy_under_its_rule(deps: Deps) -> None:
@@ -43,7 +43,7 @@ async def test_the_secretariat_is_shown_its_own_commands_in_its_language(deps: D
     assert {"abrir", "cerrar", "vacante", "nominaciones", "anunciar"} <= set(listed)
     assert {"estado", "reuniones", "nominar", "rechazar"} <= set(listed)
     assert "procuración" not in listed and "poder" not in listed  # not a representative
-    assert "por ejemplo: /lacralo vacante secretary-elect 14" in text
+    assert "por ejemplo: /lacralo vacante vicesecretario 14" in text
     assert "(también: postular)" in text  # every word for the command, not only the first
 
 

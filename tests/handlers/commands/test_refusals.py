@@ -4,6 +4,7 @@ the services (`NotAuthorised`). Both are answered in the asker's language (issue
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -65,7 +66,15 @@ async def test_a_proxy_for_someone_elses_als_is_not_authorised(deps: Deps) -> No
 
 
 async def _lupe_nominated(deps: Deps) -> None:
-    await nominations.open_period(deps.store, deps.region, "nomcom-delegate", NOW, 14, "t")
+    await nominations.open_round(
+        deps.store,
+        deps.region,
+        deps.settings,
+        ["nomcom-delegate"],
+        NOW + timedelta(days=14),
+        NOW,
+        "t",
+    )
     await candidacies.nominate(
         deps.store,
         deps.region,
@@ -81,10 +90,26 @@ async def test_someone_elses_nomination_is_not_authorised(deps: Deps) -> None:
     await _lupe_nominated(deps)
     maria, lupe = await member(deps, MARIA), await member(deps, LUPE)
     with pytest.raises(NotAuthorised):  # nobody speaks for another
-        await candidacies.step_back(deps.store, lupe, "nomcom-delegate", "withdrawn", NOW, by=maria)
+        await candidacies.step_back(
+            deps.store,
+            deps.region,
+            deps.settings,
+            lupe,
+            "nomcom-delegate",
+            "withdrawn",
+            NOW,
+            by=maria,
+        )
     with pytest.raises(NotAuthorised):
         await candidacies.accept(
-            deps.store, lupe, "nomcom-delegate", "https://x.org", NOW, by=maria
+            deps.store,
+            deps.region,
+            deps.settings,
+            lupe,
+            "nomcom-delegate",
+            "https://x.org",
+            NOW,
+            by=maria,
         )
     [row] = await nomination_store.listing(deps.store)
     assert row["state"] == "proposed"
@@ -98,7 +123,14 @@ async def test_not_authorised_is_answered_in_the_askers_language(deps: Deps) -> 
     async def withdraw_lupe(deps: Deps, event: CommandEvent) -> str:
         assert event.member is not None
         await candidacies.step_back(
-            deps.store, lupe, "nomcom-delegate", "withdrawn", NOW, by=event.member
+            deps.store,
+            deps.region,
+            deps.settings,
+            lupe,
+            "nomcom-delegate",
+            "withdrawn",
+            NOW,
+            by=event.member,
         )
         return "withdrawn"
 
