@@ -12,7 +12,7 @@ from typing import Any
 
 import i18n
 
-from bot.domain.reasons import Reason
+from bot.domain.reasons import Localized, Reason
 
 LANGUAGES = ("en", "es", "pt", "fr")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -59,6 +59,8 @@ def format_value(value: Any, lang: str) -> Any:
     """21 Feb 2023 for a date, "a, b and c" for a list, the value itself otherwise."""
     if isinstance(value, Reason):
         return render(value, lang)
+    if isinstance(value, Localized):
+        return value.name(lang)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

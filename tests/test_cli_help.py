@@ -19,7 +19,7 @@ GROUPS = {
     "meetings": ["add", "list", "cancel", "move", "held", "show"],
     "status": [],
     "election": ["roll", "tally"],
-    "nominations": [],
+    "nominations": ["open", "vacancy", "close"],
     "proxies": ["add", "revoke"],
     "outbox": [],
     "participation": ["add", "remove"],

@@ -27,9 +27,23 @@ class Reason:
         return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
 
 
+@dataclass(frozen=True)
+class Localized:
+    """A name the region file gives in each language (a position, a sub-region), for a reason's
+    parameter: the reader sees it in their language; stored, it is its code."""
+
+    code: str
+    names: Mapping[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("en") or self.code
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Reason):
         return value.as_dict()
+    if isinstance(value, Localized):
+        return value.code
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -14,7 +14,7 @@ from bot.domain.errors import NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
 from bot.region import Region
 from bot.services import status as status_service
-from bot.services.nominations import seat_of
+from bot.services.nominations import named, seat_of
 from bot.services.outbox import queue_for
 from bot.settings import Settings
 from bot.store import audit_log
@@ -109,7 +109,9 @@ async def _check_nomination(
     sub-region exception); RuleViolation with the first rule it breaks."""
     period = await store.open_period_for(conn, position, iso(now))
     if period is None:
-        raise RuleViolation(Reason("nominations.refused.closed", {"position": position}))
+        raise RuleViolation(
+            Reason("nominations.refused.closed", {"position": named(region, position)})
+        )
     seat = seat_of(region, position, period.year, period.vacancy, period.subregion)
     eligible = {
         i.als.als_id: i.status.eligible_for_office
@@ -140,6 +142,7 @@ async def _facts(
 
 async def _mine(
     conn: aiosqlite.Connection,
+    region: Region,
     candidate: Member,
     position: str,
     now: datetime,
@@ -151,12 +154,17 @@ async def _mine(
     withdraws; `by` is who asks (None: the candidate themself)."""
     if by is not None and by.person_id != candidate.person_id:
         raise NotAuthorised(
-            Reason("nominations.not_yours", {"name": candidate.name, "position": position})
+            Reason(
+                "nominations.not_yours",
+                {"name": candidate.name, "position": named(region, position)},
+            )
         )
     period = await store.open_period_for(conn, position, iso(now))
     found = await store.get(conn, period.period_id, candidate.person_id) if period else None
     if found is None:
-        raise RuleViolation(Reason("nominations.not_nominated", {"position": position}))
+        raise RuleViolation(
+            Reason("nominations.not_nominated", {"position": named(region, position)})
+        )
     return found
 
 
@@ -174,7 +182,7 @@ async def accept(
 ) -> list[Reason]:
     """The candidate accepts with a statement of interest and, in the same step if they say so,
     the declaration of none of the five conflicts; returns what is still missing."""
-    found = await _mine(conn, candidate, position, now, by)
+    found = await _mine(conn, region, candidate, position, now, by)
     conflicts = dict.fromkeys(rules.CONFLICTS, False) if no_conflicts else found.conflicts
     return await _settle(
         conn, region, settings, candidate, position, found, soi_url, conflicts, now
@@ -194,7 +202,7 @@ async def declare(
     by: Member | None = None,
 ) -> list[Reason]:
     """One of the five declarations; returns what is still missing (empty: valid)."""
-    found = await _mine(conn, candidate, position, now, by)
+    found = await _mine(conn, region, candidate, position, now, by)
     if number not in rules.CONFLICTS:
         raise RuleViolation(Reason("nominations.bad_number"))
     conflicts = found.conflicts | {number: has_conflict}
@@ -250,7 +258,7 @@ async def step_back(
     by: Member | None = None,
 ) -> None:
     """`decline` (before accepting) or `withdraw` (after); posted to the channel."""
-    found = await _mine(conn, candidate, position, now, by)
+    found = await _mine(conn, region, candidate, position, now, by)
     async with transaction(conn):
         await store.update(conn, found.nomination_id, state, None, {}, iso(now))
         await audit_log.append(

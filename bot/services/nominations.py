@@ -16,7 +16,7 @@ import aiosqlite
 from bot.deps import iso
 from bot.domain import nominations as rules
 from bot.domain.errors import RuleViolation
-from bot.domain.reasons import Reason
+from bot.domain.reasons import Localized, Reason
 from bot.i18n import format_value
 from bot.region import Region
 from bot.services.outbox import announcement_channels, queue_for
@@ -52,7 +52,9 @@ def seat_of(
         )
     subregion = subregion or rules.rotation_subregion(region.rotation, position, year, vacancy)
     if subregion is None:
-        raise RuleViolation(Reason("nominations.no_rotation", {"position": position, "year": year}))
+        raise RuleViolation(
+            Reason("nominations.no_rotation", {"position": named(region, position), "year": year})
+        )
     info = region.positions[position]
     others = [p for code, p in region.positions.items() if p.alac and code != position]
     sitting = next((p for p in others if p.sitting_als or p.sitting_nationality), None)
@@ -105,18 +107,26 @@ def _where_it_rotates(
         return confirmed, "confirmed"
     proposed = rules.continue_rotation(region.rotation, position, year, list(region.subregions))
     if proposed is None:
-        raise RuleViolation(Reason("nominations.no_rotation", {"position": position, "year": year}))
+        raise RuleViolation(
+            Reason("nominations.no_rotation", {"position": named(region, position), "year": year})
+        )
     raise RuleViolation(
         Reason(
             "nominations.confirm_subregion",
             {
-                "position": position,
+                "position": named(region, position),
                 "year": year,
                 "proposed": proposed,
-                "name": region.subregions[proposed].name("en"),
+                "name": Localized(proposed, region.subregions[proposed].names),
             },
         )
     )
+
+
+def named(region: Region, position: str) -> Localized:
+    """The position as a reason names it: in the reader's language."""
+    found = region.positions.get(position)
+    return Localized(position, found.names if found else {})
 
 
 def _years_of(region: Region, position: str) -> set[int]:
@@ -184,7 +194,9 @@ async def close_period(
     """The Secretariat closes an open period now."""
     period = await store.open_period_for(conn, position, iso(now))
     if period is None:
-        raise RuleViolation(Reason("nominations.refused.closed", {"position": position}))
+        raise RuleViolation(
+            Reason("nominations.refused.closed", {"position": named(region, position)})
+        )
     return await _close(conn, region, settings, period, now, actor)
 
 

@@ -71,15 +71,23 @@ def deadline(closes: datetime, region: Region, lang: str) -> list[str]:
         )
     ]
     for sub in region.subregions.values():
-        times = []
+        times: list[str] = []
         for zone in sub.main_zones:
             local = closes.astimezone(ZoneInfo(zone))
-            place = place_name(zone, region, lang)
-            entry = f"{format_value(local.date(), lang)} {local:%H:%M} ({place})"
+            entry = f"{local:%H:%M} ({place_name(zone, region, lang)})"
+            if local.date() != closes.date():  # the close falls on another day there
+                entry = f"{format_value(local.date(), lang)} {entry}"
             if entry not in times:
                 times.append(entry)
         if times:
-            lines.append(f"  {sub.name(lang)}: " + "; ".join(times))
+            lines.append(
+                t(
+                    "nominations.round.deadline_line",
+                    lang,
+                    subregion=sub.name(lang),
+                    times=", ".join(times),
+                )
+            )
     return lines
 
 

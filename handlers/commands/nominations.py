@@ -6,6 +6,8 @@ from bot.deps import Deps
 from bot.domain.commands import Audience
 from bot.i18n import t
 from bot.store import nominations as store
+from bot.store.nominations import LIVE, ListedNomination
+from bot.texts.nominations import position_name
 from handlers.commands.event import CommandEvent
 from handlers.commands.spec import CommandSpec
 
@@ -15,11 +17,20 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
     rows = await store.listing(deps.store)
     if not rows:
         return t("nominations.none", lang)
-    return "\n".join(
-        f"• {r['position']} {r['year']}: {r['candidate']} ({r['als_id']}) — "
-        f"{t('nominations.state.' + r['state'], lang)}"
-        for r in rows
+    return "\n".join(_line(deps, r, lang) for r in rows)
+
+
+def _line(deps: Deps, row: ListedNomination, lang: str) -> str:
+    """Position in the asker's language, candidate, ALS, state; the outcome once there is one."""
+    line = (
+        f"• {position_name(deps.region, row['position'], lang)} {row['year']}: {row['candidate']}"
+        f" ({row['als_id']}) — {t('nominations.state.' + row['state'], lang)}"
     )
+    if row["outcome"]:
+        line += f", {t('nominations.outcome_label.' + row['outcome'], lang)}"
+    if row["provisional"] and row["state"] in LIVE:
+        line += f" ({t('nominations.round.provisional_short', lang)})"
+    return line
 
 
 SPEC = CommandSpec(

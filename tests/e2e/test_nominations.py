@@ -150,7 +150,8 @@ async def test_a_round_in_the_open_from_the_call_to_the_close(tmp_path: Path) ->
             "être sous contrat financier avec l'ICANN",
             # the exception (process 2), the deadline in local time, and how to nominate
             "nomination process 2",
-            "15 Dec 2026 17:59 (Mexico)",
+            "Central America and Mexico: 17:59 (Mexico), 18:59 (Panama)",
+            "Islas del Caribe: 19:59 (República Dominicana), 18:59 (Haití), 18:59 (Cuba)",
             "/lacralo nominar @persona delegado nomcom",
             "/lacralo proposer @personne délégué nomcom",
             f"send an e-mail to {COMMANDS}",
@@ -264,7 +265,7 @@ async def test_a_year_without_a_rotation_row_needs_the_subregion_confirmed(tmp_p
     continues the cycle (2021 B, 2023 D, 2025 C: next A) and opens only once it is confirmed."""
     async with a_round(tmp_path) as r:
         _, text = await r.bot.command(SECRETARY, "open vice-chair 2026-12-20")
-        assert "no row for chair-elect in 2026" in text and "--subregion A" in text
+        assert "no row for Chair-Elect in 2026" in text and "--subregion A" in text
         assert not await store.open_periods(r.bot.deps.store, "2026-12-01T00:00:00+00:00")
         _, text = await r.bot.command(SECRETARY, "open vice-chair 2026-12-20 --subregion B")
         assert "Refused" not in text  # B is the Secretariat's choice to make, and audited

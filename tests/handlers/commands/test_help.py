@@ -41,7 +41,7 @@ async def test_the_secretariat_is_shown_its_own_commands_in_its_language(deps: D
     listed = commands_listed(text)
     assert "Para la Secretaría:" in text
     assert {"abrir", "cerrar", "vacante", "nominaciones", "anunciar"} <= set(listed)
-    assert {"estado", "reuniones", "nominar", "rechazar"} <= set(listed)
+    assert {"estado", "reuniones", "nominar", "declinar"} <= set(listed)
     assert "procuración" not in listed and "poder" not in listed  # not a representative
     assert "por ejemplo: /lacralo vacante vicesecretario 14" in text
     assert "(también: postular)" in text  # every word for the command, not only the first
