@@ -9,7 +9,7 @@ conflicts of interest a candidate declares not to have (Operating Principles 7.1
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -140,6 +140,15 @@ def _subject(region: Region, key: str, langs: Sequence[str]) -> str:
     return f"{region.ralo}: " + " / ".join(t(key, lang) for lang in langs[:2])
 
 
+def _announcement(
+    subject: str, langs: Sequence[str], part: Callable[[str], list[str]]
+) -> dict[str, str]:
+    """One message to the lists and the channel: the same text in each language, one after the
+    other."""
+    text = SEPARATOR.join("\n".join(part(lang)) for lang in langs)
+    return {"kind": "nominations", "subject": subject, "text": text}
+
+
 def call(
     region: Region,
     seats: Sequence[SeatCall],
@@ -149,23 +158,26 @@ def call(
     page: Mapping[str, str],
 ) -> dict[str, str]:
     """The call for nominations; `page`: language -> link to the candidates page."""
-    parts = []
-    for lang in langs:
-        lines = [t("nominations.round.opened_title", lang, ralo=region.ralo), ""]
-        lines += [_seat_line(region, seat, lang) for seat in seats]
-        lines += ["", t("nominations.round.who", lang), t("nominations.round.exception", lang)]
-        lines += ["", *deadline(closes, region, lang), "", *conflicts(lang), ""]
-        lines.append(examples(region, seats[0].position, lang, command_address))
-        lines += [
+
+    def part(lang: str) -> list[str]:
+        return [
+            t("nominations.round.opened_title", lang, ralo=region.ralo),
+            "",
+            *(_seat_line(region, seat, lang) for seat in seats),
+            "",
+            t("nominations.round.who", lang),
+            t("nominations.round.exception", lang),
+            "",
+            *deadline(closes, region, lang),
+            "",
+            *conflicts(lang),
+            "",
+            examples(region, seats[0].position, lang, command_address),
             t("nominations.round.acclamation", lang),
             t("nominations.round.page", lang, link=page[lang]),
         ]
-        parts.append("\n".join(lines))
-    return {
-        "kind": "nominations",
-        "subject": _subject(region, "nominations.round.subject_open", langs),
-        "text": SEPARATOR.join(parts),
-    }
+
+    return _announcement(_subject(region, "nominations.round.subject_open", langs), langs, part)
 
 
 def reminder(
@@ -178,21 +190,18 @@ def reminder(
     page: Mapping[str, str],
 ) -> dict[str, str]:
     """A reminder before the close: the deadline again, who is nominated so far, how to nominate."""
-    parts = []
-    for lang in langs:
+
+    def part(lang: str) -> list[str]:
         lines = [t("nominations.round.reminder_title", lang, ralo=region.ralo), ""]
         lines += deadline(closes, region, lang) + [""]
         for seat in seats:
             lines.append(_seat_line(region, seat, lang))
             lines += _candidates(region, [e for e in entries if e.position == seat.position], lang)
         lines += ["", examples(region, seats[0].position, lang, command_address)]
-        lines.append(t("nominations.round.page", lang, link=page[lang]))
-        parts.append("\n".join(lines))
-    return {
-        "kind": "nominations",
-        "subject": _subject(region, "nominations.round.subject_reminder", langs),
-        "text": SEPARATOR.join(parts),
-    }
+        return lines + [t("nominations.round.page", lang, link=page[lang])]
+
+    subject = _subject(region, "nominations.round.subject_reminder", langs)
+    return _announcement(subject, langs, part)
 
 
 def closed(
@@ -204,34 +213,24 @@ def closed(
     page: Mapping[str, str],
 ) -> dict[str, str]:
     """The close of one position: its outcome and its candidates."""
-    parts = []
     valid = [e.name for e in entries if e.state == "valid"]
-    for lang in langs:
+
+    def part(lang: str) -> list[str]:
         name = position_name(region, position, lang)
-        lines = [
-            t(
-                f"nominations.outcome.{outcome}",
-                lang,
-                position=name,
-                names=format_value(valid, lang),
-            )
+        outcome_line = t(
+            f"nominations.outcome.{outcome}", lang, position=name, names=format_value(valid, lang)
+        )
+        return [
+            outcome_line,
+            *_candidates(region, entries, lang),
+            t("nominations.round.page", lang, link=page[lang]),
         ]
-        lines += _candidates(region, entries, lang)
-        lines.append(t("nominations.round.page", lang, link=page[lang]))
-        parts.append("\n".join(lines))
-    return {
-        "kind": "nominations",
-        "subject": f"{region.ralo}: "
-        + " / ".join(
-            t(
-                "nominations.round.subject_closed",
-                lang,
-                position=position_name(region, position, lang),
-            )
-            for lang in langs[:2]
-        ),
-        "text": SEPARATOR.join(parts),
-    }
+
+    subject = f"{region.ralo}: " + " / ".join(
+        t("nominations.round.subject_closed", lang, position=position_name(region, position, lang))
+        for lang in langs[:2]
+    )
+    return _announcement(subject, langs, part)
 
 
 def _candidates(region: Region, entries: Sequence[Entry], lang: str) -> list[str]:
