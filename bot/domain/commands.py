@@ -34,6 +34,7 @@ class Command:
     suggestion: str | None = None  # the closest verb, in the language of the input when known
     said: str = ""  # what was typed, for the answer
     extra: dict[str, str] = field(default_factory=dict)
+    truncated: bool = False  # longer than MAX_LENGTH: only its start was read
 
 
 def bare(word: str) -> str:
@@ -71,14 +72,15 @@ class Grammar:
 
     def parse(self, text: str) -> Command:
         """The command in `text`; an empty text is a request for help."""
-        text = " ".join(text.split())[:MAX_LENGTH]
+        whole = " ".join(text.split())
+        text, truncated = whole[:MAX_LENGTH], len(whole) > MAX_LENGTH
         words = text.split(" ") if text else []
         if not words:
             return Command(HELP, said=text)
         found = self.index.get(bare(words[0]))
         if found is not None:
             verb, lang = found
-            return Command(verb, tuple(words[1:]), lang, said=text)
+            return Command(verb, tuple(words[1:]), lang, said=text, truncated=truncated)
         close = difflib.get_close_matches(bare(words[0]), list(self.index), n=1, cutoff=0.6)
         suggestion: str | None = None
         guessed: str | None = None

@@ -37,6 +37,7 @@ from bot.domain.reasons import Reason
 
 CONFLICTS = (1, 2, 3, 4, 5)  # the five conflicts of interest of the 2021 rules, by number
 NOMINATING_ROLES = ("representative", "member", "chair", "secretary")
+_DAYS = re.compile(r"^(?P<days>\d{1,6})(?: (?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d))?$")
 _URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
@@ -97,11 +98,13 @@ def closing_moment(text: str, now: datetime) -> datetime | None:
     date; either closes at 23:59 UTC of that day unless a time is given ("2026-12-15 18:00", UTC
     unless it carries an offset). None when it cannot be read."""
     text = text.strip()
-    if text.isdigit():
-        if not 0 < int(text) <= 366:
+    days = _DAYS.match(text)
+    if days:
+        if not 0 < int(days["days"]) <= 366:
             return None
-        day = (now.astimezone(UTC) + timedelta(days=int(text))).date()
-        return datetime.combine(day, time(23, 59), UTC)
+        day = (now.astimezone(UTC) + timedelta(days=int(days["days"]))).date()
+        at = time(int(days["h"]), int(days["m"])) if days["h"] else time(23, 59)
+        return datetime.combine(day, at, UTC)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

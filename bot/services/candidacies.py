@@ -39,7 +39,13 @@ async def nominate(
     period, provisional = await _check_nomination(conn, region, nominator, candidate, position, now)
     async with transaction(conn):
         if not await store.add(
-            conn, period.period_id, candidate.person_id, nominator.person_id, iso(now), provisional
+            conn,
+            period.period_id,
+            candidate.person_id,
+            nominator.person_id,
+            iso(now),
+            provisional,
+            period.opens_at,
         ):
             raise RuleViolation(Reason("nominations.already", {"name": candidate.name}))
         await audit_log.append(
@@ -59,6 +65,7 @@ async def nominate(
             datetime.fromisoformat(period.closes_at),
             lang,
             settings.secretariat_contact,
+            settings.command_address,
         )
         await queue_for(
             conn,
@@ -147,8 +154,10 @@ async def _mine(
     position: str,
     now: datetime,
     by: Member | None,
+    allowed: tuple[str, ...] = ("proposed", "accepted", "valid"),
 ) -> store.Nomination:
-    """The candidate's nomination in the open period for `position`.
+    """The candidate's nomination in the open period for `position`, in one of the `allowed`
+    states: a declined, withdrawn or refused nomination is not taken up again by the candidate.
 
     PRODUCT.md, "Nobody speaks for another": only the candidate accepts, declares, declines or
     withdraws; `by` is who asks (None: the candidate themself)."""
@@ -164,6 +173,13 @@ async def _mine(
     if found is None:
         raise RuleViolation(
             Reason("nominations.not_nominated", {"position": named(region, position)})
+        )
+    if found.state not in allowed:
+        raise RuleViolation(
+            Reason(
+                f"nominations.step.{found.state}",
+                {"position": named(region, position), "state": found.state},
+            )
         )
     return found
 
@@ -258,7 +274,8 @@ async def step_back(
     by: Member | None = None,
 ) -> None:
     """`decline` (before accepting) or `withdraw` (after); posted to the channel."""
-    found = await _mine(conn, region, candidate, position, now, by)
+    allowed = ("proposed",) if state == "declined" else ("accepted", "valid")
+    found = await _mine(conn, region, candidate, position, now, by, allowed)
     async with transaction(conn):
         await store.update(conn, found.nomination_id, state, None, {}, iso(now))
         await audit_log.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
@@ -25,6 +25,8 @@ from bot.store import audit_log
 from bot.store import nominations as store
 from bot.store.transaction import transaction
 from bot.texts import nominations as texts
+
+MAX_DAYS = 366  # a round closes within a year
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _where_it_rotates(
                 Reason(
                     "nominations.subregion_fixed",
                     {
-                        "position": region.positions[position].name("en"),
+                        "position": named(region, position),
                         "code": table,
                         "year": year,
                     },
@@ -123,6 +125,34 @@ def _where_it_rotates(
     )
 
 
+async def _may_open(
+    conn: aiosqlite.Connection, region: Region, position: str, now: datetime, vacancy: bool
+) -> None:
+    """A round open now is not opened again (its deadline would move without a word); a round
+    of this year that closed with a result stays closed. After a close with no valid candidate,
+    a new call is due (2021 rules): the same round opens again."""
+    latest = await store.latest_period(conn, position)
+    if latest is None or latest.year != now.year or latest.vacancy != vacancy:
+        return
+    if latest.state == "open" and datetime.fromisoformat(latest.closes_at) > now:
+        until = datetime.fromisoformat(latest.closes_at)
+        raise RuleViolation(
+            Reason(
+                "nominations.already_open", {"position": named(region, position), "until": until}
+            )
+        )
+    if latest.state == "closed" and latest.outcome not in (None, rules.Outcome.VACANT.value):
+        raise RuleViolation(
+            Reason(
+                "nominations.already_closed",
+                {
+                    "position": named(region, position),
+                    "closed": datetime.fromisoformat(latest.closed_at or latest.closes_at),
+                },
+            )
+        )
+
+
 def named(region: Region, position: str) -> Localized:
     """The position as a reason names it: in the reader's language."""
     found = region.positions.get(position)
@@ -148,8 +178,11 @@ async def open_round(
     """Open nominations for `positions` until `closes`, and announce the call (issue 16)."""
     if closes <= now:
         raise RuleViolation(Reason("nominations.closes_in_past", {"until": closes}))
+    if closes > now + timedelta(days=MAX_DAYS):
+        raise RuleViolation(Reason("nominations.closes_too_far", {"days": MAX_DAYS}))
     seats = []
     for position in dict.fromkeys(positions):
+        await _may_open(conn, region, position, now, vacancy)
         code, source = _where_it_rotates(region, position, now.year, vacancy, subregion)
         seats.append(texts.SeatCall(position, now.year, code, source))
     langs = list(region.languages)
@@ -333,4 +366,5 @@ def _refused_at_close(rows: list[store.RoundEntry], subregion: str) -> dict[int,
 
 
 def until_text(closes: datetime, lang: str) -> str:
+    closes = closes.astimezone(UTC)
     return f"{format_value(closes.date(), lang)} {closes:%H:%M} UTC"

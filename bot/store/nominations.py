@@ -195,12 +195,20 @@ async def add(
     nominator_id: int,
     now: str,
     provisional: bool = False,
+    call_opened_at: str | None = None,
 ) -> bool:
+    """A new nomination; False when the candidate is already nominated in this call. A
+    nomination left from an earlier call of the same round (after a close with no valid
+    candidate, `call_opened_at` later than it) starts again."""
     async with conn.execute(
         "INSERT INTO nomination (period_id, candidate_id, nominator_id, state, created_at,"
         " updated_at, provisional) VALUES (?, ?, ?, 'proposed', ?, ?, ?)"
-        " ON CONFLICT (period_id, candidate_id) DO NOTHING",
-        (period_id, candidate_id, nominator_id, now, now, int(provisional)),
+        " ON CONFLICT (period_id, candidate_id) DO UPDATE SET nominator_id = excluded.nominator_id,"
+        " state = 'proposed', created_at = excluded.created_at, updated_at = excluded.updated_at,"
+        " provisional = excluded.provisional, soi_url = NULL, conflicts = '{}',"
+        " refused_reason = NULL, outcome = NULL, accepted_at = NULL"
+        " WHERE nomination.updated_at < ?",
+        (period_id, candidate_id, nominator_id, now, now, int(provisional), call_opened_at or ""),
     ) as cur:
         return cur.rowcount == 1
 

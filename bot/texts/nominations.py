@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.nominations import CONFLICTS
 from bot.i18n import format_value, t
 from bot.region import Region
-from bot.texts.meetings import place_name
+from bot.texts.meetings import zone_label
 
 SEPARATOR = "\n\n-----\n\n"
 
@@ -71,24 +71,36 @@ def deadline(closes: datetime, region: Region, lang: str) -> list[str]:
         )
     ]
     for sub in region.subregions.values():
-        times: list[str] = []
-        for zone in sub.main_zones:
-            local = closes.astimezone(ZoneInfo(zone))
-            entry = f"{local:%H:%M} ({place_name(zone, region, lang)})"
-            if local.date() != closes.date():  # the close falls on another day there
-                entry = f"{format_value(local.date(), lang)} {entry}"
-            if entry not in times:
-                times.append(entry)
+        times = _local_times(closes, region, sub.countries, lang)
         if times:
-            lines.append(
-                t(
-                    "nominations.round.deadline_line",
-                    lang,
-                    subregion=sub.name(lang),
-                    times=", ".join(times),
-                )
-            )
+            line = t("nominations.round.deadline_line", lang, subregion=sub.name(lang), times=times)
+            lines.append(line)
     return lines
+
+
+def _local_times(closes: datetime, region: Region, countries: Sequence[str], lang: str) -> str:
+    """Every country of a sub-region by the local time the close falls at there, earliest first
+    ("19:59 Bolivia, Venezuela; 20:59 Chile"); a country with zones at different times is named
+    with the city ("México (Tijuana)"); the date is added where it is not the UTC date."""
+    at: dict[datetime, list[str]] = {}
+    for code in countries:
+        country = region.countries.get(code)
+        if country is None:
+            continue
+        locals_ = {zone: closes.astimezone(ZoneInfo(zone)) for zone in country.zones}
+        split = len({(m.hour, m.minute, m.date()) for m in locals_.values()}) > 1
+        for zone, local in locals_.items():
+            name = country.name(lang) + (f" ({zone_label(zone)})" if split else "")
+            key = local.replace(tzinfo=None)
+            if name not in at.setdefault(key, []):
+                at[key].append(name)
+    parts = []
+    for moment in sorted(at):
+        when = f"{moment:%H:%M}"
+        if moment.date() != closes.date():
+            when = f"{format_value(moment.date(), lang)} {when}"
+        parts.append(f"{when} {', '.join(at[moment])}")
+    return "; ".join(parts)
 
 
 def conflicts(lang: str) -> list[str]:
@@ -137,7 +149,7 @@ def _seat_line(region: Region, seat: SeatCall, lang: str) -> str:
 
 
 def _subject(region: Region, key: str, langs: Sequence[str]) -> str:
-    return f"{region.ralo}: " + " / ".join(t(key, lang) for lang in langs[:2])
+    return f"{region.ralo}: " + " / ".join(t(key, lang) for lang in langs)
 
 
 def _announcement(
@@ -228,7 +240,7 @@ def closed(
 
     subject = f"{region.ralo}: " + " / ".join(
         t("nominations.round.subject_closed", lang, position=position_name(region, position, lang))
-        for lang in langs[:2]
+        for lang in langs
     )
     return _announcement(subject, langs, part)
 
@@ -267,7 +279,7 @@ def channel_post(
                 nominator=nominator,
             )
         )
-    return {"kind": "nominations", "subject": lines[0][:120], "text": "\n".join(lines)}
+    return {"kind": "nominations", "subject": region.ralo, "text": "\n".join(lines)}
 
 
 def you_were_nominated(
@@ -278,6 +290,7 @@ def you_were_nominated(
     closes: datetime,
     lang: str,
     contact: str | None,
+    command_address: str,
 ) -> dict[str, str]:
     """The candidate's notice, in the candidate's language: who nominated them, the deadline, the
     five conflicts, and the one message that accepts."""
@@ -292,6 +305,12 @@ def you_were_nominated(
         *conflicts(lang),
         "",
         t("nominations.notice.accept", lang, example=accept_example(region, position, lang)),
+        t(
+            "nominations.notice.by_mail",
+            lang,
+            address=command_address,
+            example=accept_example(region, position, lang).removeprefix("/lacralo "),
+        ),
         t("nominations.notice.cannot", lang, example=decline),
         t(
             "nominations.notice.questions",

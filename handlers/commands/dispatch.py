@@ -5,7 +5,7 @@ command is about (whose proxy, whose nomination) is checked by the services, whi
 from __future__ import annotations
 
 from bot.deps import Deps
-from bot.domain.commands import Audience
+from bot.domain.commands import MAX_LENGTH, Audience
 from bot.domain.errors import NotAuthorised, RuleViolation
 from bot.i18n import render, t
 from handlers.commands.event import CommandEvent
@@ -29,6 +29,10 @@ async def answer(deps: Deps, event: CommandEvent, spec: CommandSpec) -> str:
         return t("commands.unknown_member", lang)
     if not spec.allows(event.member):
         return t(REFUSALS[spec.audience], lang)
+    if event.command.truncated and spec.changes_state:
+        # Acting on the first 500 characters of a longer command would record a cut link or
+        # lose its last words ("none"): refuse it whole.
+        return t("commands.too_long", lang, limit=MAX_LENGTH)
     try:
         return await spec.handler(deps, event)
     except NotAuthorised as exc:

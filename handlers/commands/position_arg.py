@@ -26,13 +26,24 @@ def _index(region: Region) -> PositionIndex:
     return position_index({code: p.forms() for code, p in region.positions.items()})
 
 
+def _said(args: tuple[str, ...]) -> str:
+    """The words the asker meant as the position, to quote back: up to the first that is
+    clearly something else (a date, a number, a link, a mention, an option), at most five."""
+    words = []
+    for word in args[:5]:
+        if any(ch.isdigit() for ch in word) or word.startswith(("-", "<", "@")) or "://" in word:
+            break
+        words.append(word)
+    return " ".join(words) or (args[0] if args else "")
+
+
 async def read_position(deps: Deps, args: tuple[str, ...], lang: str) -> Named | str:
     """The position named at the start of `args`, or the answer that says why it is not clear:
     the positions open now (or all of them), in the asker's language."""
     region = deps.region
     open_codes = [p.position for p in await store.open_periods(deps.store, iso(deps.clock()))]
     match = match_position(_index(region), args, 0)
-    said = args[0] if args else ""
+    said = _said(args)
     if match is None:
         if open_codes:
             names = [position_name(region, code, lang) for code in open_codes]
@@ -50,5 +61,5 @@ async def read_position(deps: Deps, args: tuple[str, ...], lang: str) -> Named |
     if code is None:
         options = [position_name(region, c, lang) for c in match.codes]
         said = " ".join(args[: match.used])
-        return t("nominations.which_position", lang, said=said, options=format_value(options, lang))
+        return t("nominations.which_position", lang, said=said, options=" / ".join(options))
     return Named(code, tuple(args[match.used :]))
