@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.domain.weights import reading_of
+
 DEFAULT_REGION_FILE = Path(__file__).resolve().parent / "lacralo.yaml"
 # Kinds of participation the bot records itself; a region's own mechanisms may not reuse them.
 BOT_KINDS = ("list_post", "call_join", "call_attendance")
@@ -166,9 +168,16 @@ def _build(raw: dict[str, Any]) -> Region:
         positions=positions,
         rotation=rotation,
         status_policy=dict(raw.get("status_policy") or {}),
-        election_policy=dict(raw.get("election_policy") or {}),
+        election_policy=_election_policy(raw.get("election_policy") or {}),
         participation_kinds=_participation_kinds(raw.get("participation_kinds") or {}),
     )
+
+
+def _election_policy(raw: dict[str, Any]) -> dict[str, Any]:
+    """The election rule readings; a `weights` reading other than the known ones is refused."""
+    policy = dict(raw)
+    reading_of(policy)  # ValueError naming `election_policy.weights`
+    return policy
 
 
 def _participation_kinds(raw: dict[str, Any]) -> dict[str, ParticipationKind]:

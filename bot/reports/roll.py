@@ -1,24 +1,33 @@
 """The weighted voter roll (Rule 12.9): the sheet shared before each election, for the CLI and
 the public page. Reads the JSON shape of `Roll.as_json()`; JSON and CSV listings keep its raw
-numbers, people read the figures written here."""
+numbers, people read the figures written here.
+
+The columns are those of the "Country Coefficients" sheet LACRALO staff publish (Country, Country
+Weight, Total Number of ALSes, Country Coefficient), two decimals shown as on the sheet; the exact
+fractions stay in the JSON. Under either reading the Country Weight is what the country holds and
+the Country Coefficient the weight of each of its ALSs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from bot.domain.weights import Reading
 from bot.i18n import t
 from bot.reports import weight, yes_no
 
-COUNTRY_COLUMNS = ["country", "als_count", "capped", "weight_each", "country_total", "share"]
+LITERAL_CAP = Reading.LITERAL_CAP.value
+
+COUNTRY_COLUMNS = ["country", "country_weight", "als_count", "country_coefficient"]
 VOTER_COLUMNS = ["als_id", "als_name", "country", "weight", "weight_exact"]
 
 
 def country_rows(
     roll: Mapping[str, Any], lang: str, names: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
-    """Each country's line of the sheet: `name` (the code when `names` lacks it), capped in
-    words, weights to four decimals, `percent` its share of the total and `share` with the sign."""
+    """Each country's line of the sheet: `name` (the code when `names` lacks it), Country Weight
+    and Country Coefficient to two decimals, capped in words, weights to four decimals, `percent`
+    its share of the total and `share` with the sign."""
     rows = []
     for c in roll["countries"]:
         percent = f"{c['share'] * 100:.2f}"
@@ -26,6 +35,8 @@ def country_rows(
             c
             | {
                 "name": (names or {}).get(c["country"], c["country"]),
+                "country_weight": coefficient(c.get("country_weight", c["country_total"])),
+                "country_coefficient": coefficient(c.get("country_coefficient", c["weight_each"])),
                 "capped": yes_no(c["capped"], lang),
                 "weight_each": weight(c["weight_each"]),
                 "country_total": weight(c["country_total"]),
@@ -37,11 +48,22 @@ def country_rows(
 
 
 def voter_rows(roll: Mapping[str, Any], names: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Each voter with its country's name and its weight to four decimals."""
+    """Each voter with its country's name, its weight to four decimals and its coefficient (the
+    same weight) to two, as on the sheet."""
     return [
-        v | {"country": names.get(v["country"], v["country"]), "weight": weight(v["weight"])}
+        v
+        | {
+            "country": names.get(v["country"], v["country"]),
+            "weight": weight(v["weight"]),
+            "coefficient": coefficient(v["weight"]),
+        }
         for v in roll["voters"]
     ]
+
+
+def coefficient(value: float) -> str:
+    """A Country Weight or Coefficient as the published sheet shows it: two decimals."""
+    return f"{value:.2f}"
 
 
 def title(roll: Mapping[str, Any], lang: str) -> str:
@@ -49,12 +71,35 @@ def title(roll: Mapping[str, Any], lang: str) -> str:
 
 
 def summary(roll: Mapping[str, Any], lang: str) -> str:
-    """How many vote, the countries covered, the Maximum Percentage and the total weight."""
+    """Two lines: how many vote and the figures of the reading, then the reading used."""
+    return f"{figures(roll, lang)}\n{reading_line(roll, lang)}"
+
+
+def figures(roll: Mapping[str, Any], lang: str) -> str:
+    """Under the Country Coefficients, the countries on the roll and the Country Weight; under the
+    literal reading, the countries covered and the Maximum Percentage; and the total weight."""
+    if roll.get("weights_reading", LITERAL_CAP) == LITERAL_CAP:
+        return t(
+            "election.roll_summary",
+            lang,
+            voters=len(roll["voters"]),
+            covered=roll["countries_covered"],
+            max=f"{roll['max_percentage']:g}",
+            total=weight(roll["total_weight"]),
+        )
     return t(
-        "election.roll_summary",
+        "election.roll_summary_coefficients",
         lang,
         voters=len(roll["voters"]),
-        covered=roll["countries_covered"],
-        max=f"{roll['max_percentage']:g}",
-        total=weight(roll["total_weight"]),
+        countries=roll["countries_on_roll"],
+        weight=coefficient(roll["max_percentage"]),
+        total=coefficient(roll["total_weight"]),
     )
+
+
+def reading_line(roll: Mapping[str, Any], lang: str) -> str:
+    """Which reading of Rule 12.9 decided the weights, citing both (seed 004, the published
+    method)."""
+    if roll.get("weights_reading", LITERAL_CAP) == LITERAL_CAP:
+        return t("election.reading.literal_cap", lang)
+    return t("election.reading.country_coefficients", lang)

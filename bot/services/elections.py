@@ -18,8 +18,8 @@ from bot.domain.errors import BadInput, NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
 from bot.domain.roster import AlsRecord
 from bot.domain.status import State
-from bot.domain.tally import Ballot, Tally, count, quorum_fraction
-from bot.domain.weights import WeightSheet, weigh
+from bot.domain.tally import Ballot, Refusal, Tally, count, quorum_fraction
+from bot.domain.weights import WeightSheet, reading_of, weigh
 from bot.region import Region
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
@@ -45,8 +45,10 @@ class Roll:
         weights = self.weights()
         return {
             "as_of": iso(self.as_of),
+            "weights_reading": self.sheet.reading.value,
             "max_percentage": float(self.sheet.max_percentage),
             "countries_covered": self.sheet.countries_covered,
+            "countries_on_roll": len(self.sheet.countries),
             "equal_countries": self.sheet.equal_countries,
             "voters": [
                 {
@@ -65,6 +67,10 @@ class Roll:
                     "capped": c.capped,
                     "weight_each": float(c.weight_each),
                     "country_total": float(c.total),
+                    "country_weight": float(c.total),
+                    "country_weight_exact": str(c.total),
+                    "country_coefficient": float(c.weight_each),
+                    "country_coefficient_exact": str(c.weight_each),
                     "share": float(c.total / self.sheet.total) if self.sheet.total else 0.0,
                 }
                 for c in self.sheet.countries
@@ -78,7 +84,8 @@ async def voter_roll(conn: aiosqlite.Connection, region: Region, as_of: datetime
     items = await status_service.statuses(conn, region, as_of)
     voters = [i.als for i in items if i.status.can_vote]
     membership = [i.als.country for i in items if i.status.state is not State.OBSERVER]
-    return Roll(as_of, voters, weigh([a.country for a in voters], membership))
+    reading = reading_of(region.election_policy)  # Rule 12.9: the region's reading
+    return Roll(as_of, voters, weigh([a.country for a in voters], membership, reading))
 
 
 def read_ballots(data: bytes) -> list[Ballot]:
@@ -116,11 +123,25 @@ async def tally(
     seed: str | None = None,
 ) -> tuple[Roll, Tally]:
     roll = await voter_roll(conn, region, vote_at)
-    on_record = await store.proxies(conn)
+    weights = roll.weights()
+    # Rules 1.4-1.6 (seed 003): the proxies that carry a vote on the roll of this vote, then the
+    # rows cast by another ALS through them; `vote_at` is when the vote opens (Rule 1.5).
+    effect = proxy_rules.in_effect(await store.proxies(conn), vote_at, weights.keys())
+    reading = proxy_rules.giver_votes_reading(region.election_policy)
+    applied = proxy_rules.apply(ballots, effect, reading)
     fraction = quorum_fraction(region.election_policy)
     result = count(
-        ballots, roll.weights(), on_record, vote_at, candidates, second_ballot, seed, fraction
+        applied.counted,
+        weights,
+        effect.proxies,
+        vote_at,
+        candidates,
+        second_ballot,
+        seed,
+        fraction,
     )
+    set_aside = [Refusal(b.line, b.als_id, why) for b, why in applied.refused]
+    result.refused = sorted([*set_aside, *result.refused], key=lambda r: r.line)
     return roll, result
 
 
@@ -212,11 +233,16 @@ async def record_proxy(
     """Record a proxy notice (Rule 1.5) unless a rule refuses it; audited. `by`: the member who
     asked by message (None: the Secretariat, at the command line)."""
     _acts_for(by, giver)
+    # Rules 1.4, 1.5 and the auxiliary rule to Rule 1: accredited and entitled to vote as known
+    # now; the tally checks again on the date of the vote.
     items = await status_service.statuses(conn, region, now)
-    accredited = {i.als.als_id for i in items if i.status.state is not State.OBSERVER}
+    standing = proxy_rules.Standing(
+        accredited=frozenset(i.als.als_id for i in items if i.status.state is not State.OBSERVER),
+        entitled=frozenset(i.als.als_id for i in items if i.status.can_vote),
+    )
     async with transaction(conn):
         reasons = proxy_rules.check_new_proxy(
-            giver, holder, accredited, await store.proxies(conn), now, vote_at
+            giver, holder, standing, await store.proxies(conn), now, vote_at
         )
         if reasons:
             raise RuleViolation(reasons[0])

@@ -1,4 +1,5 @@
-"""Weights, quorum, tally, ties and the draw, with numbers computed by hand (seeds 002 and 004)."""
+"""Quorum, tally, ties and the draw, with numbers computed by hand (seeds 002 and 004); the
+weights of Rule 12.9 are in test_weights.py."""
 
 from __future__ import annotations
 
@@ -7,69 +8,12 @@ from datetime import UTC, datetime
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from bot.domain.draw import draw
-from bot.domain.proxies import Proxy, check_new_proxy
+from bot.domain.proxies import Proxy
 from bot.domain.tally import Ballot, count, required_quorum
-from bot.domain.weights import max_percentage, weigh
 
 VOTE = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
-MEMBERSHIP_20 = [f"C{i:02d}" for i in range(20)]  # 20 countries covered: Maximum Percentage 20
-
-
-def countries(**n: int) -> list[str]:
-    return [c for c, k in n.items() for _ in range(k)]
-
-
-def test_rule_12_9_maximum_percentage_is_countries_over_100_times_100() -> None:
-    assert max_percentage(20) == 20 and max_percentage(33) == 33
-
-
-def test_no_cap_needed() -> None:
-    sheet = weigh(MEMBERSHIP_20[:10], MEMBERSHIP_20)  # 10 voters, 10 countries: 10% each <= 20%
-    assert all(c.weight_each == 1 and not c.capped for c in sheet.countries)
-    assert sheet.total == 10 and sheet.max_percentage == 20
-
-
-def test_one_country_over_the_cap() -> None:
-    # AR has 4 of 12 voters (33%) > 20%: the others stay at 1 (total 8), so T = 8 / 0.8 = 10 and
-    # AR holds 20% of 10 = 2, i.e. 0.5 for each of its 4 ALSs.
-    sheet = weigh(countries(AR=4) + MEMBERSHIP_20[:8], ["AR", *MEMBERSHIP_20[:19]])
-    assert sheet.weight_of("AR") == F(1, 2) and sheet.total == 10
-    assert sheet.weight_of("C00") == 1
-
-
-def test_two_countries_over_the_cap() -> None:
-    # AR 5 and BR 4 of 15 (33%, 27%) > 20%: others 6, T = 6 / 0.6 = 10; AR and BR hold 2 each.
-    sheet = weigh(countries(AR=5, BR=4) + MEMBERSHIP_20[:6], ["AR", "BR", *MEMBERSHIP_20[:18]])
-    assert sheet.weight_of("AR") == F(2, 5) and sheet.weight_of("BR") == F(1, 2)
-    assert sheet.total == 10
-
-
-def test_a_country_pushed_over_the_cap_by_capping_another() -> None:
-    # 30 countries: cap 30%. AR 6 of 12 (50%) capped first: T = 6 / 0.7 = 60/7, and BR's 3 become
-    # 35% > 30%; capped too: T = 3 / 0.4 = 7.5, AR and BR hold 2.25 each.
-    membership = ["AR", "BR", *[f"X{i:02d}" for i in range(28)]]
-    sheet = weigh(countries(AR=6, BR=3) + membership[2:5], membership)
-    assert sheet.weight_of("AR") == F(9, 24) and sheet.weight_of("BR") == F(3, 4)
-    assert sheet.total == F(15, 2)
-
-
-def test_a_cap_that_cannot_be_met_gives_every_country_the_same_weight() -> None:
-    # 3 countries: cap 3%, and three countries at 3% cannot make 100%.
-    sheet = weigh(countries(AR=2, BR=1, CL=1), ["AR", "BR", "CL"])
-    assert sheet.equal_countries
-    assert (sheet.weight_of("AR"), sheet.weight_of("BR"), sheet.weight_of("CL")) == (F(1, 2), 1, 1)
-
-
-@given(st.lists(st.sampled_from([f"K{i}" for i in range(25)]), min_size=1, max_size=60))
-def test_no_country_exceeds_the_cap_unless_equalised(voters: list[str]) -> None:
-    sheet = weigh(voters, [f"K{i}" for i in range(25)])
-    for row in sheet.countries:
-        if not sheet.equal_countries:
-            assert row.total / sheet.total <= sheet.max_percentage / 100
 
 
 def roll(n: int) -> dict[str, F]:
@@ -259,22 +203,3 @@ def test_ballots_from_outside_the_roll_and_duplicates_are_refused_by_line() -> N
         (4, "duplicate"),
         (5, "empty"),
     ]
-
-
-def test_new_proxy_rules() -> None:
-    now = datetime(2026, 11, 25, tzinfo=UTC)
-    ok = check_new_proxy("ALS-4", "ALS-0", {"ALS-4", "ALS-0", "ALS-5"}, [], now, VOTE)
-    assert ok == []
-    second = check_new_proxy(
-        "ALS-5",
-        "ALS-0",
-        {"ALS-4", "ALS-0", "ALS-5"},
-        [PROXY.__class__("ALS-4", "ALS-0", now.replace(day=24))],
-        now,
-        VOTE,
-    )
-    assert [r.key for r in second] == ["proxies.refused.second_received"]
-    late = check_new_proxy("ALS-4", "ALS-0", {"ALS-4", "ALS-0"}, [], VOTE, VOTE)
-    assert [r.key for r in late] == ["proxies.refused.late"]
-    outsider = check_new_proxy("ALS-4", "ALS-9", {"ALS-4"}, [], now, VOTE)
-    assert [r.key for r in outsider] == ["proxies.refused.not_accredited"]

@@ -79,5 +79,16 @@ def test_public_pages_in_chromium(site: BotProcess, tmp_path: Path) -> None:
                     text = page.locator("body").inner_text()
                     assert not EMAIL.findall(page.content()), f"{path}?lang={lang} shows an address"
                     assert "Pérez" not in text, f"{path}?lang={lang} shows a person's name"
+
+            # Rule 12.9 as LACRALO applies it: the columns of its Country Coefficients sheet.
+            page.goto(f"{site.base_url}/election/roll?lang=es")
+            headers = page.locator("table").first.locator("th").all_inner_texts()
+            assert headers == [
+                "País",
+                "Peso del país",
+                "Número total de ALS",
+                "Coeficiente del país",
+            ]
+            assert page.get_by_text("Coeficientes por país que publica LACRALO").count() == 1
         finally:
             browser.close()
