@@ -18,7 +18,7 @@ GROUPS = {
     "roster": ["import", "export"],
     "meetings": ["add", "list", "cancel", "move", "held", "show"],
     "status": [],
-    "election": ["roll", "tally"],
+    "election": ["roll", "tally", "draw"],
     "nominations": ["open", "vacancy", "close"],
     "proxies": ["add", "revoke"],
     "outbox": [],

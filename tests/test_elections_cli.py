@@ -103,6 +103,8 @@ def test_tally_refuses_bad_ballots_by_line_and_counts_the_rest(tmp_path: Path) -
         "json",
         "--publish",
         "Chair-Elect 2026",
+        "--candidates",
+        "María Pérez,João Araújo",
     )
     assert done.returncode == 1
     assert "Line 6 rejected" in done.stderr and "Rule 1.5" in done.stderr
@@ -139,9 +141,11 @@ def test_second_ballot_tie_goes_to_the_draw(tmp_path: Path) -> None:
         "--candidates",
         "María Pérez,João Araújo",
     )
-    assert run_cli(tmp_path, *base).returncode == 2  # a draw needs its seed
+    unseeded = run_cli(tmp_path, *base)  # still tied: a draw needs its seed (refused, said why)
+    assert unseeded.returncode == 1 and "election draw --commit" in unseeded.stderr
     done = run_cli(tmp_path, *base, "--seed", "LACRALO-2026-chair-elect", "--format", "json")
     result = json.loads(done.stdout)
+    assert result["draw"]["committed"] is False  # given, never committed in advance
     assert result["tied"] == ["João Araújo", "María Pérez"]
     assert result["draw"]["drawn"] == result["winner"] == "João Araújo"
     assert (
@@ -173,7 +177,9 @@ def test_a_giver_that_votes_too_keeps_its_own_ballot_and_the_tally_says_the_read
         encoding="utf-8",
     )
     done = run_cli(
-        tmp_path, "election", "tally", str(ballots), "--as-of", "2099-01-01", "--format", "json"
+        tmp_path,
+        *("election", "tally", str(ballots), "--as-of", "2099-01-01", "--format", "json"),
+        *("--candidates", "María Pérez,João Araújo"),
     )
     assert done.returncode == 1 and "Line 3 rejected" in done.stderr
     assert "giver-stands" in done.stderr and "Rule 1.5" in done.stderr

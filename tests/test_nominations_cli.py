@@ -109,3 +109,76 @@ async def _nominate_and_accept(tmp_path: Path, region_file: str) -> None:
         assert missing == []
     finally:
         await conn.close()
+
+
+def test_a_position_vote_from_the_command_line(tmp_path: Path) -> None:
+    """Issue 17 end to end at the command line: the round closes with two candidates, the roll is
+    published for the position, the tally is bound to the valid candidacies and published, and
+    each candidate's outcome is recorded."""
+    env = region_with_this_year(tmp_path)
+    opened = run_cli(
+        tmp_path, "nominations", "open", "--position", "alac member even", "--closes", "20", **env
+    )
+    assert opened.returncode == 0, opened.stderr
+    asyncio.run(_two_candidates(tmp_path, env["LACRALO_REGION_FILE"]))
+    early = run_cli(
+        tmp_path, "election", "roll", "--publish", "--position", "alac member even", **env
+    )
+    assert early.returncode == 1 and "still open" in early.stderr
+    closed = run_cli(tmp_path, "nominations", "close", "--position", "alac member even", **env)
+    assert closed.returncode == 0 and "election" in closed.stderr
+    published = run_cli(
+        tmp_path, "election", "roll", "--publish", "--position", "alac member even", **env
+    )
+    assert published.returncode == 0, published.stderr
+    assert "SHA-256" in published.stderr and "6 ALSs" in published.stderr
+    ballots = tmp_path / "ballots.csv"
+    ballots.write_text(
+        "als_id,choice\nALS-AR-01,keisha brown\nALS-BR-01,Jean Baptiste Etienne\n"
+        "ALS-HT-01,JEAN-BAPTISTE ÉTIENNE\nALS-JM-01,abstención\nALS-CO-01,Rosa Quispe\n",
+        encoding="utf-8",
+    )
+    done = run_cli(
+        tmp_path,
+        *("election", "tally", str(ballots), "--position", "alac member even"),
+        *("--publish", "--format", "json"),
+        **env,
+    )
+    assert done.returncode == 1  # line 6 is invalid, and said so
+    assert "Line 6 rejected" in done.stderr and "Rosa Quispe" in done.stderr
+    result = json.loads(done.stdout)
+    assert result["winner"] == "Jean-Baptiste Étienne" and result["roll"]["published"] is True
+    assert [i["line"] for i in result["invalid"]] == [6]
+    rows = json.loads(run_cli(tmp_path, "nominations", "--format", "json", **env).stdout)
+    assert {r["candidate"]: r["outcome"] for r in rows} == {
+        "Jean-Baptiste Étienne": "elected",
+        "Keisha Brown": "not-elected",
+    }
+
+
+async def _two_candidates(tmp_path: Path, region_file: str) -> None:
+    conn = await open_store(tmp_path / "lacralo.db")
+    try:
+        region = load_region(Path(region_file))
+        settings = Settings()
+        now = datetime.now(UTC)
+        for nominator, candidate in (
+            ("maria.perez@example.org", "keisha.brown@example.org"),
+            ("joao.araujo@example.org", "jb.etienne@example.org"),
+        ):
+            by = await roster_store.member_by(conn, "email", nominator)
+            who = await roster_store.member_by(conn, "email", candidate)
+            assert by and who
+            await candidacies.nominate(conn, region, settings, by, who, "alac-member-even", now)
+            assert not await candidacies.accept(
+                conn,
+                region,
+                settings,
+                who,
+                "alac-member-even",
+                "https://x.org/soi",
+                now,
+                no_conflicts=True,
+            )
+    finally:
+        await conn.close()

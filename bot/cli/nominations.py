@@ -78,7 +78,7 @@ def cmd_nominations(args: argparse.Namespace, settings: Settings) -> int:
     return listing(args, settings, rows, COLUMNS, "nominations.list")
 
 
-def _position(region: Region, text: str, open_codes: list[str], lang: str) -> str | None:
+def position_code(region: Region, text: str, open_codes: list[str], lang: str) -> str | None:
     """The position a name means (code, or a name in any language); None after saying why."""
     index = position_index({code: p.forms() for code, p in region.positions.items()})
     words = text.split()
@@ -106,7 +106,7 @@ def cmd_open(args: argparse.Namespace, settings: Settings, vacancy: bool = False
         return USAGE
 
     async def work(conn: aiosqlite.Connection, region: Region) -> list[str] | None:
-        codes = [_position(region, text, [], lang) for text in args.position]
+        codes = [position_code(region, text, [], lang) for text in args.position]
         if None in codes:
             return None
         seats = await service.open_round(
@@ -149,7 +149,7 @@ def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work(conn: aiosqlite.Connection, region: Region) -> str | None:
         periods = await nomination_store.open_periods(conn, iso(now))
-        code = _position(region, args.position, [p.position for p in periods], lang)
+        code = position_code(region, args.position, [p.position for p in periods], lang)
         if code is None:
             return None
         closed = await service.close_period(conn, region, settings, code, now, actor())

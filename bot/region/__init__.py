@@ -173,10 +173,26 @@ def _build(raw: dict[str, Any]) -> Region:
     )
 
 
+# The named readings of the election rules (issue 17) and the values each may take.
+ELECTION_READINGS = {
+    "proxy_when_giver_votes": ("giver-stands", "proxy-stands"),
+    "single_candidate": ("acclamation", "alac-poll"),
+    "poll_count": ("weighted", "unweighted"),
+    "motion_sides": ("same-coefficients", "recap-each-side"),
+    "ballot_secrecy": ("open", "secret"),
+    "quorum_base": ("active-on-roll", "all-accredited"),
+}
+
+
 def _election_policy(raw: dict[str, Any]) -> dict[str, Any]:
-    """The election rule readings; a `weights` reading other than the known ones is refused."""
+    """The election rule readings; a reading other than the known ones is refused at load."""
     policy = dict(raw)
     reading_of(policy)  # ValueError naming `election_policy.weights`
+    for key, allowed in ELECTION_READINGS.items():
+        if key in policy and policy[key] not in allowed:
+            raise ValueError(
+                f"election_policy.{key}: {policy[key]!r} is not one of {' | '.join(allowed)}"
+            )
     return policy
 
 

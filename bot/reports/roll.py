@@ -14,7 +14,9 @@ from typing import Any
 
 from bot.domain.weights import Reading
 from bot.i18n import t
+from bot.region import Region
 from bot.reports import weight, yes_no
+from bot.store.votes import PublishedVote
 
 LITERAL_CAP = Reading.LITERAL_CAP.value
 
@@ -103,3 +105,20 @@ def reading_line(roll: Mapping[str, Any], lang: str) -> str:
     if roll.get("weights_reading", LITERAL_CAP) == LITERAL_CAP:
         return t("election.reading.literal_cap", lang)
     return t("election.reading.country_coefficients", lang)
+
+
+def published_line(published: PublishedVote | None, region: Region, lang: str) -> str | None:
+    """The published roll's vote, opening and SHA-256 (issue 17.7); None when none is."""
+    if published is None:
+        return None
+    subject = published.subject
+    if published.kind == "position" and subject in region.positions:
+        subject = region.positions[subject].name(lang)
+    return t(
+        "election.roll_published",
+        lang,
+        vote=subject or "—",
+        voters=len(published.roll["voters"]),
+        opens=published.opens_at[:16].replace("T", " ") + " UTC",
+        hash=published.roll_hash,
+    )

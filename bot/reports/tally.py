@@ -56,7 +56,8 @@ def drawn_line(result: Mapping[str, Any], lang: str) -> str | None:
 
 
 def refusal_lines(result: Mapping[str, Any], lang: str) -> list[str]:
-    """Each refused ballot by its line in the file, with the rule that refused it."""
+    """Each refused or invalid ballot by its line in the file, with the rule that set it aside."""
+    rows = sorted([*result["refused"], *result.get("invalid", [])], key=lambda r: r["line"])
     return [
         t(
             "roster.report.rejected_line",
@@ -64,5 +65,47 @@ def refusal_lines(result: Mapping[str, Any], lang: str) -> list[str]:
             line=r["line"],
             reasons=render(Reason(r["reason"], r["params"]), lang),
         )
-        for r in result["refused"]
+        for r in rows
     ]
+
+
+def notes(result: Mapping[str, Any], lang: str) -> list[str]:
+    """What bound the vote and how it ended beyond the plurality (issue 17): the roll it used
+    (published, with its hash), a motion's or a poll's outcome, where a draw's seed came from,
+    and whether the ballot was secret."""
+    lines = []
+    roll = result.get("roll") or {}
+    if roll.get("published"):
+        lines.append(
+            t(
+                "election.roll_used",
+                lang,
+                published=result["vote"]["opens_at"][:16].replace("T", " "),
+                hash=roll["sha256"],
+            )
+        )
+    elif "vote" in result:
+        lines.append(t("election.roll_not_published", lang, date=result["vote"]["opens_at"][:10]))
+    motion = result.get("motion")
+    if motion and motion.get("poll"):
+        key = "election.poll_restart" if motion["restart"] else "election.poll_confirmed"
+        if motion["restart"] or motion["confirmed"]:
+            lines.append(t(key, lang, reading=motion["reading"]))
+    elif motion and result["quorum"]["met"]:
+        key = "election.motion_passed" if motion["passed"] else "election.motion_failed"
+        lines.append(
+            t(key, lang, title=motion["title"], yes=weight(motion["yes"]), no=weight(motion["no"]))
+        )
+    draw = result.get("draw")
+    if draw and "committed" in draw:
+        if draw["committed"]:
+            source = draw.get("source") or "—"
+            at = (draw.get("committed_at") or "")[:16].replace("T", " ")
+            lines.append(
+                t("election.seed_committed", lang, at=at, hash=draw["seed_sha256"], source=source)
+            )
+        else:
+            lines.append(t("election.seed_not_committed", lang))
+    if result.get("secrecy") == "secret":
+        lines.append(t("election.secret", lang))
+    return lines

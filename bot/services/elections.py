@@ -181,6 +181,7 @@ def tally_json(result: Tally) -> dict[str, Any]:
         d = result.draw
         out["draw"] = {
             "seed": d.seed,
+            "algorithm": d.algorithm,
             "order": list(d.order),
             "sha256": d.digest,
             "index": d.index,
@@ -198,23 +199,48 @@ async def publish(
     result: Tally,
     now: datetime,
     actor: str,
+    data: dict[str, Any] | None = None,
 ) -> int:
-    """Store the result for the public page, audit it, and queue its bilingual announcement to the
-    announcement list and Slack channel, where configured (once per title and vote time)."""
-    data = tally_json(result)
-    payload = notices.election_result(title, data, list(region.announcement_languages), region.ralo)
-    key = f"result:{title}:{iso(vote_at)}"
+    """Store the result for the public page, audit it, and queue its announcement to the
+    announcement list and Slack channel, where configured (once per title and vote time). `data`:
+    the tally's JSON when the caller has more to say than `tally_json` (issue 17)."""
     async with transaction(conn):
-        result_id = await store.publish(conn, title, iso(vote_at), data, result.voted, iso(now))
-        await audit_log.append(conn, iso(now), actor, "election.result", title, data)
-        await queue_for(
+        return await publish_in(
             conn,
+            region,
             settings,
-            key,
-            announcement_channels(settings),
-            payload,
+            title,
+            vote_at,
+            data or tally_json(result),
+            result.voted,
             now,
+            actor,
         )
+
+
+async def publish_in(
+    conn: aiosqlite.Connection,
+    region: Region,
+    settings: Settings,
+    title: str,
+    vote_at: datetime,
+    data: dict[str, Any],
+    voted: list[str],
+    now: datetime,
+    actor: str,
+) -> int:
+    """`publish`, inside the caller's transaction."""
+    payload = notices.election_result(title, data, list(region.languages), region.ralo)
+    result_id = await store.publish(conn, title, iso(vote_at), data, voted, iso(now))
+    await audit_log.append(conn, iso(now), actor, "election.result", title, data)
+    await queue_for(
+        conn,
+        settings,
+        f"result:{title}:{iso(vote_at)}",
+        announcement_channels(settings),
+        payload,
+        now,
+    )
     return result_id
 
 

@@ -280,6 +280,24 @@ async def settle_at_close(
     )
 
 
+async def candidates_with_aliases(
+    conn: aiosqlite.Connection, period_id: int
+) -> list[tuple[int, str, list[str]]]:
+    """The valid candidates of a period: (nomination id, name, the person's name aliases), the
+    choices of its vote (issue 17)."""
+    async with conn.execute(
+        "SELECT n.nomination_id, p.name, group_concat(a.shown, char(31)) FROM nomination n"
+        " JOIN person p ON p.person_id = n.candidate_id LEFT JOIN person_alias a ON"
+        " a.person_id = p.person_id AND a.kind = 'name' WHERE n.period_id = ? AND n.state ="
+        " 'valid' GROUP BY n.nomination_id ORDER BY p.name",
+        (period_id,),
+    ) as cur:
+        return [
+            (int(row[0]), str(row[1]), str(row[2]).split(chr(31)) if row[2] else [])
+            async for row in cur
+        ]
+
+
 async def set_outcome(conn: aiosqlite.Connection, nomination_id: int, outcome: str) -> None:
     """After a vote: elected or not-elected."""
     await conn.execute(

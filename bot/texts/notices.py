@@ -148,6 +148,9 @@ def election_result(
         lines.append(tally.abstentions_line(result, lang))
         if outcome := tally.outcome_line(result, lang):
             lines.append(outcome)
+        if drawn := tally.drawn_line(result, lang):
+            lines.append(drawn)
+        lines += tally.notes(result, lang)
         lines.append(t("notices.result.voted", lang, als=", ".join(result["voted"])))
         parts.append("\n".join(lines))
     return {"kind": "result", "subject": subject, "text": "\n\n-----\n\n".join(parts)}

@@ -24,6 +24,7 @@ from bot.store import elections as election_store
 from bot.store import nominations as nomination_store
 from bot.store import roster as roster_store
 from bot.store import schema_version
+from bot.store import votes as vote_store
 
 DEPS: web.AppKey[Deps] = web.AppKey("deps", Deps)
 
@@ -162,7 +163,12 @@ async def election_roll_page(request: web.Request) -> web.Response:
     """The weighted-voting sheet (2021 rules: shared before each election), ALS-level only."""
     deps = request.app[DEPS]
     lang = page_language(request)
-    roll = (await election_service.voter_roll(deps.store, deps.region, deps.clock())).as_json()
+    # The roll published for the latest vote, frozen (issue 17.7); else today's.
+    published = await vote_store.latest_any(deps.store)
+    if published is not None:
+        roll = published.roll
+    else:
+        roll = (await election_service.voter_roll(deps.store, deps.region, deps.clock())).as_json()
     names = {c: deps.region.countries[c].name(lang) for c in deps.region.countries}
     html = render_page(
         "election_roll.html",
@@ -173,6 +179,7 @@ async def election_roll_page(request: web.Request) -> web.Response:
         countries=roll_report.country_rows(roll, lang, names),
         voters=roll_report.voter_rows(roll, names),
         equal=roll["equal_countries"],
+        published=roll_report.published_line(published, deps.region, lang),
     )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
@@ -189,6 +196,9 @@ async def election_results_page(request: web.Request) -> web.Response:
             "outcome": tally_report.outcome_line(e["result"], lang),
             "quorum": tally_report.quorum_line(e["result"], lang),
             "abstentions": tally_report.abstentions_line(e["result"], lang),
+            "drawn": tally_report.drawn_line(e["result"], lang),
+            "notes": tally_report.notes(e["result"], lang),
+            "ballots": e["result"].get("ballots") or [],
         }
         for e in await election_store.published(deps.store)
     ]

@@ -163,7 +163,9 @@ def test_public_election_pages(bot: BotProcess, tmp_path: Path) -> None:
     ballots.write_text(
         "als_id,choice\nALS-BR-01,A\nALS-HT-01,A\nALS-JM-01,B\nALS-AR-01,abstain\n", "utf-8"
     )
-    done = run_cli(tmp_path, "election", "tally", str(ballots), "--publish", "Test vote")
+    done = run_cli(
+        tmp_path, "election", "tally", str(ballots), "--publish", "Test vote", "--candidates", "A,B"
+    )
     assert done.returncode == 0, done.stderr
     status, body, _ = bot.get("/election/results?lang=en")
     assert (
