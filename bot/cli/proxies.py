@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import aiosqlite
+
 from bot.cli.common import (
     OK,
     REJECTED,
@@ -15,11 +17,13 @@ from bot.cli.common import (
     listing,
     listing_parser,
 )
+from bot.cli.nominations import position_code
 from bot.cli.output import message
 from bot.cli.times import parse_as_of
 from bot.deps import utc_now
 from bot.domain.errors import RuleViolation
 from bot.i18n import t
+from bot.region import Region
 from bot.services import elections as election_service
 from bot.settings import Settings
 from bot.store import elections as election_store
@@ -34,6 +38,9 @@ def register(sub: Subparsers, lang: str) -> None:
     add.add_argument("--from", dest="giver", required=True, metavar="ALS")
     add.add_argument("--to", dest="holder", required=True, metavar="ALS")
     add.add_argument("--vote-at", metavar="ISO8601", help=t("cli.help.vote_at", lang))
+    which = add.add_mutually_exclusive_group()
+    which.add_argument("--position", metavar="P", help=t("cli.help.proxy_position", lang))
+    which.add_argument("--motion", metavar="TITLE", help=t("cli.help.proxy_motion", lang))
     add.set_defaults(command=cmd_proxies_add)
     revoke = actions.add_parser("revoke", help=t("cli.help.proxies_revoke", lang))
     revoke.add_argument("--from", dest="giver", required=True, metavar="ALS")
@@ -52,13 +59,21 @@ def cmd_proxies_add(args: argparse.Namespace, settings: Settings) -> int:
     if args.vote_at and vote_at is None:
         message(t("status.bad_date", lang, value=args.vote_at), style="red")
         return USAGE
-    proxy_id = attempt(
-        settings,
-        lambda conn, region: election_service.record_proxy(
-            conn, region, args.giver, args.holder, utc_now(), vote_at, actor()
-        ),
-        refused=RuleViolation,
-    )
+
+    async def work(conn: aiosqlite.Connection, region: Region) -> int | None:
+        vote: tuple[str, str] | None = None
+        if args.position:
+            code = position_code(region, args.position, [], lang)
+            if code is None:
+                return None
+            vote = ("position", code)
+        elif args.motion:
+            vote = ("motion", args.motion.strip())
+        return await election_service.record_proxy(
+            conn, region, args.giver, args.holder, utc_now(), vote_at, actor(), vote=vote
+        )
+
+    proxy_id = attempt(settings, work, refused=RuleViolation)
     if proxy_id is None:
         return REJECTED
     message(

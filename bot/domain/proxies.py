@@ -54,6 +54,7 @@ class Proxy:
     holder: str
     given_at: datetime
     revoked_at: datetime | None = None
+    vote: tuple[str, str] | None = None  # (kind, subject) it names; None: the next vote
 
     def in_force(self, moment: datetime) -> bool:
         """Notified before `moment` and not revoked by then."""
@@ -132,14 +133,33 @@ class InEffect:
     void: tuple[tuple[Proxy, Reason], ...]
 
 
-def in_effect(proxies: Iterable[Proxy], opens: datetime, entitled: Collection[str]) -> InEffect:
-    """Which proxies carry a vote in a vote opening at `opens` whose roll is `entitled` (the ALSs
-    accredited and entitled to vote on its date). In the order notified: each is judged against
-    those already in effect, so the earlier notice wins a conflict, as it would have when
-    recorded."""
+def for_this_vote(
+    p: Proxy, vote: tuple[str, str] | None, other_openings: Iterable[datetime], opens: datetime
+) -> bool:
+    """Whether a proxy is for the vote `vote` opening at `opens` (issue 17.3): one that names a
+    vote is for that vote only; one that names none is for the next vote that opens after it was
+    notified, so not for this one when another vote opened in between."""
+    if p.vote is not None:
+        return vote is None or p.vote == vote
+    return not any(p.given_at < other < opens for other in other_openings)
+
+
+def in_effect(
+    proxies: Iterable[Proxy],
+    opens: datetime,
+    entitled: Collection[str],
+    vote: tuple[str, str] | None = None,
+    other_openings: Iterable[datetime] = (),
+) -> InEffect:
+    """Which proxies carry a vote in the vote `vote` opening at `opens` whose roll is `entitled`
+    (the ALSs accredited and entitled to vote on its date); a proxy for another vote is left out.
+    In the order notified: each is judged against those already in effect, so the earlier notice
+    wins a conflict, as it would have when recorded."""
     kept: list[Proxy] = []
     void: list[tuple[Proxy, Reason]] = []
-    for p in sorted(proxies, key=lambda p: p.given_at):
+    openings = list(other_openings)
+    mine = [p for p in proxies if for_this_vote(p, vote, openings, opens)]
+    for p in sorted(mine, key=lambda p: p.given_at):
         why = _void(p, opens, entitled, kept)
         if why is None:
             kept.append(p)

@@ -255,9 +255,11 @@ async def record_proxy(
     meeting_id: int | None = None,
     *,
     by: Member | None = None,
+    vote: tuple[str, str] | None = None,
 ) -> int:
     """Record a proxy notice (Rule 1.5) unless a rule refuses it; audited. `by`: the member who
-    asked by message (None: the Secretariat, at the command line)."""
+    asked by message (None: the Secretariat, at the command line); `vote`: the (kind, subject) it
+    is for, a position's vote or a motion (None: the next vote)."""
     _acts_for(by, giver)
     # Rules 1.4, 1.5 and the auxiliary rule to Rule 1: accredited and entitled to vote as known
     # now; the tally checks again on the date of the vote.
@@ -273,14 +275,20 @@ async def record_proxy(
         if reasons:
             raise RuleViolation(reasons[0])
         when = iso(vote_at) if vote_at else None
-        proxy_id = await store.add_proxy(conn, giver, holder, iso(now), meeting_id, when)
+        proxy_id = await store.add_proxy(conn, giver, holder, iso(now), meeting_id, when, vote)
         await audit_log.append(
             conn,
             iso(now),
             actor,
             "proxy.given",
             giver,
-            {"holder": holder, "given_at": iso(now), "meeting_id": meeting_id, "vote_at": when},
+            {
+                "holder": holder,
+                "given_at": iso(now),
+                "meeting_id": meeting_id,
+                "vote_at": when,
+                "vote": list(vote) if vote else None,
+            },
         )
     return proxy_id
 

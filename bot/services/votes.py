@@ -144,7 +144,18 @@ async def count_vote(
     weights = weights_of(roll)
     index, names, nominations = await _choices(conn, region, ref, candidates, published)
     read, invalid = _read(ballots, index)
-    effect = proxy_rules.in_effect(await election_store.proxies(conn), opens, weights.keys())
+    others = [
+        datetime.fromisoformat(at)
+        for kind, subject, at in await store.openings(conn)
+        if (kind, subject) != (ref.kind, ref.subject)
+    ]
+    effect = proxy_rules.in_effect(
+        await election_store.proxies(conn),
+        opens,
+        weights.keys(),
+        (ref.kind, ref.subject) if ref.kind != "free" else None,
+        others,
+    )
     applied = proxy_rules.apply(
         read, effect, proxy_rules.giver_votes_reading(region.election_policy)
     )

@@ -37,8 +37,8 @@ class PublishedResult(TypedDict):
 
 async def proxies(conn: aiosqlite.Connection) -> list[Proxy]:
     async with conn.execute(
-        "SELECT giver_als, holder_als, given_at, revoked_at FROM proxy WHERE state IN"
-        " ('active', 'revoked') ORDER BY given_at"
+        "SELECT giver_als, holder_als, given_at, revoked_at, vote_kind, vote_subject FROM proxy"
+        " WHERE state IN ('active', 'revoked') ORDER BY given_at"
     ) as cur:
         return [
             Proxy(
@@ -46,6 +46,7 @@ async def proxies(conn: aiosqlite.Connection) -> list[Proxy]:
                 holder=r[1],
                 given_at=datetime.fromisoformat(r[2]),
                 revoked_at=datetime.fromisoformat(r[3]) if r[3] else None,
+                vote=(r[4], r[5]) if r[4] else None,
             )
             async for r in cur
         ]
@@ -58,11 +59,12 @@ async def add_proxy(
     given_at: str,
     meeting_id: int | None = None,
     vote_at: str | None = None,
+    vote: tuple[str, str] | None = None,
 ) -> int:
     async with conn.execute(
-        "INSERT INTO proxy (giver_als, holder_als, state, given_at, meeting_id, vote_at)"
-        " VALUES (?, ?, 'active', ?, ?, ?) RETURNING proxy_id",
-        (giver, holder, given_at, meeting_id, vote_at),
+        "INSERT INTO proxy (giver_als, holder_als, state, given_at, meeting_id, vote_at,"
+        " vote_kind, vote_subject) VALUES (?, ?, 'active', ?, ?, ?, ?, ?) RETURNING proxy_id",
+        (giver, holder, given_at, meeting_id, vote_at, *(vote or (None, None))),
     ) as cur:
         row = await cur.fetchone()
     assert row is not None

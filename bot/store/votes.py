@@ -77,3 +77,10 @@ async def latest_any(conn: aiosqlite.Connection) -> PublishedVote | None:
     async with conn.execute(_VOTE + " ORDER BY published_at DESC, vote_id DESC LIMIT 1") as cur:
         row = await cur.fetchone()
     return _vote(row) if row else None
+
+
+async def openings(conn: aiosqlite.Connection) -> list[tuple[str, str, str]]:
+    """(kind, subject, opens_at) of every published vote: a proxy for "the next vote" is for the
+    first of them to open after it was notified."""
+    async with conn.execute("SELECT kind, subject, opens_at FROM vote ORDER BY opens_at") as cur:
+        return [(row[0], row[1], row[2]) async for row in cur]

@@ -1,4 +1,5 @@
-"""`/lacralo proxy ALS-ID [meeting]`: a proxy notice by message.
+"""`/lacralo proxy ALS-ID [meeting | position]`: a proxy notice by message, for a meeting's vote,
+a position's vote, or (naming neither) the next vote.
 
 Rules of Procedure 1.5 (seed 003): an accredited ALS may vote by proxy through another accredited
 ALS, the Secretariat notified before the vote; 1.6: one ALS receives at most one proxy. Only a
@@ -17,7 +18,9 @@ from bot.services import elections as election_service
 from bot.services import proxy_notices
 from bot.store import meetings as meeting_store
 from bot.texts import meetings as meeting_text
+from bot.texts.nominations import position_name
 from handlers.commands.event import CommandEvent
+from handlers.commands.position_arg import read_position
 from handlers.commands.spec import CommandSpec
 
 
@@ -29,7 +32,15 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
         return t("commands.proxy.which", lang)
     holder = event.command.args[0].upper()
     now = deps.clock()
-    meeting = await _for_which_vote(deps, event.command.args[1:], now)
+    rest = event.command.args[1:]
+    vote: tuple[str, str] | None = None
+    if rest and not rest[0].isdigit():  # a position's vote, named in any language (issue 17.3)
+        named = await read_position(deps, rest, lang)
+        if isinstance(named, str):
+            return named
+        vote = ("position", named.code)
+        rest = ()
+    meeting = await _for_which_vote(deps, rest, now) if vote is None else None
     vote_at = datetime.fromisoformat(meeting["start_at"]) if meeting else None
     await election_service.record_proxy(
         deps.store,
@@ -41,9 +52,14 @@ async def handle(deps: Deps, event: CommandEvent) -> str:
         event.actor,
         meeting["meeting_id"] if meeting else None,
         by=member,
+        vote=vote,
     )
     await proxy_notices.confirm(deps, member.als_id, holder, "given", now)
     answer = t("commands.proxy.recorded", lang, giver=member.als_id, holder=holder)
+    if vote is not None:
+        answer += " " + t(
+            "commands.proxy.for_position", lang, position=position_name(deps.region, vote[1], lang)
+        )
     if meeting:
         title = meeting_text.title_of(meeting, lang, deps.region.ralo)
         answer += " " + t(

@@ -330,3 +330,38 @@ def test_every_refusal_reads_in_four_languages_with_its_rule(lang: str) -> None:
         assert not text.startswith("proxies."), f"{reason.key} missing in {lang}"
         assert "%{" not in text and RULE_WORDS[lang] in text, text
         assert "1.5" in text or "1.6" in text, text
+
+
+FOR_VOTE = [
+    ("a proxy naming this vote is for it", ("position", "chair-elect"), [], True),
+    ("a proxy naming another vote is not", ("motion", "Budget 2027"), [], False),
+    ("no vote named, none opened since: the next vote is this one", None, [], True),
+    (
+        "no vote named, another vote opened since it was given: that one was the next vote",
+        None,
+        [datetime(2026, 12, 2, tzinfo=UTC)],
+        False,
+    ),
+    (
+        "a vote that opened before the proxy was given does not count",
+        None,
+        [datetime(2026, 11, 1, tzinfo=UTC)],
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("named", "others", "expected"),
+    [c[1:] for c in FOR_VOTE],
+    ids=[c[0] for c in FOR_VOTE],
+)
+def test_a_proxy_is_for_the_vote_it_names_or_the_next_one(
+    named: tuple[str, str] | None, others: list[datetime], expected: bool
+) -> None:
+    """Issue 17.3: "a proxy names its vote (the position or motion, or the next vote)"."""
+    from bot.domain.proxies import for_this_vote
+
+    p = Proxy("ALS-AR-01", "ALS-BR-01", datetime(2026, 12, 1, tzinfo=UTC), vote=named)
+    opens = datetime(2026, 12, 10, tzinfo=UTC)
+    assert for_this_vote(p, ("position", "chair-elect"), others, opens) is expected

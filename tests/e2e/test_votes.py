@@ -243,3 +243,26 @@ def test_a_reading_the_bot_does_not_know_is_refused_when_the_region_loads(tmp_pa
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(RegionError, match="ballot_secrecy"):
         load_region(bad)
+
+
+async def test_a_proxy_counts_in_the_vote_it_names_only(tmp_path: Path) -> None:
+    """Rules 1.5-1.6 and issue 17.3: Jamaica's representative gives its vote for the ALAC seat
+    to Haiti by chat; Haiti casts it there, and the same row in a motion is refused."""
+    async with a_round(tmp_path) as r:
+        bot, conn, region = r.bot, r.bot.deps.store, r.bot.deps.region
+        await _two_candidates_for_the_even_alac_seat(r)
+        _, text = await bot.command(KEISHA, "proxy ALS-HT-01 alac member even")
+        assert "ALAC Member (even years) only" in text
+        opens = r.moment["now"] + timedelta(days=1)
+        await votes.publish_roll(conn, region, EVEN, opens, r.moment["now"], "t")
+        cast = [
+            Ballot(2, "ALS-JM-01", "Jean-Baptiste Étienne", "ALS-HT-01"),
+            Ballot(3, "ALS-HT-01", "Jean-Baptiste Étienne"),
+            Ballot(4, "ALS-AR-01", "Keisha Brown"),
+        ]
+        counted = await votes.count_vote(conn, region, cast, EVEN, opens)
+        assert counted.tally.refused == [] and counted.tally.winner == "Jean-Baptiste Étienne"
+        motion = VoteRef("motion", "Budget 2027")
+        yes = [Ballot(2, "ALS-JM-01", "yes", "ALS-HT-01"), Ballot(3, "ALS-HT-01", "yes")]
+        counted = await votes.count_vote(conn, region, yes, motion, opens)
+        assert [r.line for r in counted.tally.refused] == [2]
