@@ -109,3 +109,62 @@ def notes(result: Mapping[str, Any], lang: str) -> list[str]:
     if result.get("secrecy") == "secret":
         lines.append(t("election.secret", lang))
     return lines
+
+
+# The public results CSV: one row per ALS that voted; the draw's facts on each row of a vote it
+# decided (issue 17.4); the ALS's choice and weight only when the vote is open (17.5).
+CSV_COLUMNS = [
+    "title",
+    "vote_at",
+    "als_id",
+    "winner",
+    "choice",
+    "weight",
+    "decided_by_draw",
+    "draw_seed",
+    "seed_committed_at",
+    "seed_source",
+]
+
+
+def csv_rows(
+    title: str, vote_at: str, result: Mapping[str, Any], voted: list[str]
+) -> list[list[str]]:
+    draw = result.get("draw") or {}
+    by_als = {b["als_id"]: b for b in result.get("ballots") or []}
+    rows = []
+    for als_id in voted:
+        ballot = by_als.get(als_id, {})
+        rows.append(
+            [
+                title,
+                vote_at,
+                als_id,
+                result.get("winner") or "",
+                str(ballot.get("choice", "")),
+                weight(ballot["weight"]) if "weight" in ballot else "",
+                "yes" if draw and result.get("winner") else "",
+                str(draw.get("seed", "")),
+                str(draw.get("committed_at") or ""),
+                str(draw.get("source") or ""),
+            ]
+        )
+    return rows
+
+
+# Locale keys of the answers (YAML reads a bare yes or no key as a boolean).
+ANSWERS = {"abstain": "abstain", "yes": "in_favour", "no": "against"}
+
+
+def ballot_rows(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
+    """Who voted for what, when the vote is open: abstain, yes and no in the reader's words."""
+    return [
+        {
+            "als_id": b["als_id"],
+            "choice": t(f"election.choice.{ANSWERS[b['choice']]}", lang)
+            if b["choice"] in ANSWERS
+            else b["choice"],
+            "weight": weight(b["weight"]),
+        }
+        for b in result.get("ballots") or []
+    ]

@@ -184,6 +184,7 @@ def tally_json(result: Tally) -> dict[str, Any]:
             "algorithm": d.algorithm,
             "order": list(d.order),
             "sha256": d.digest,
+            "digest": d.digest,
             "index": d.index,
             "drawn": d.drawn,
         }

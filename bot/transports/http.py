@@ -198,7 +198,7 @@ async def election_results_page(request: web.Request) -> web.Response:
             "abstentions": tally_report.abstentions_line(e["result"], lang),
             "drawn": tally_report.drawn_line(e["result"], lang),
             "notes": tally_report.notes(e["result"], lang),
-            "ballots": e["result"].get("ballots") or [],
+            "ballots": tally_report.ballot_rows(e["result"], lang),
         }
         for e in await election_store.published(deps.store)
     ]
@@ -213,10 +213,9 @@ async def election_results_csv(request: web.Request) -> web.Response:
     deps = request.app[DEPS]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["title", "vote_at", "als_id", "winner"])
+    writer.writerow(tally_report.CSV_COLUMNS)
     for e in await election_store.published(deps.store):
-        for als_id in e["voted"]:
-            writer.writerow([e["title"], e["vote_at"], als_id, e["result"].get("winner") or ""])
+        writer.writerows(tally_report.csv_rows(e["title"], e["vote_at"], e["result"], e["voted"]))
     return web.Response(
         body=buffer.getvalue().encode("utf-8"),
         content_type="text/csv",

@@ -98,7 +98,7 @@ async def test_from_the_call_to_the_published_result(tmp_path: Path) -> None:
         assert outcomes == {"Jean-Baptiste Étienne": "elected", "Keisha Brown": "not-elected"}
         async with bot.session.get(bot.url + "/election/results?lang=es") as resp:
             page = await resp.text()
-        assert "ALAC 2026" in page and "Jean-Baptiste Étienne" in page
+        assert "ALAC 2026" in page and "Jean-Baptiste Étienne" in page and "abstención" in page
         assert published.roll_hash in page  # the roll it used
         async with bot.session.get(bot.url + "/election/roll?lang=fr") as resp:
             roll_page = html.unescape(await resp.text())
