@@ -193,3 +193,40 @@ def test_a_giver_that_votes_too_keeps_its_own_ballot_and_the_tally_says_the_read
         "María Pérez": 1,
         "João Araújo": 1,
     }
+
+
+def test_ballot_files_as_spreadsheets_save_them(tmp_path: Path) -> None:
+    """Found in review: ";" between the columns (Excel in Spanish, Portuguese, French) is read;
+    a file with only its header is refused, not counted as a vote nobody cast."""
+    setup(tmp_path)
+    semicolons = tmp_path / "es.csv"
+    semicolons.write_text("\ufeffals_id;choice\r\nALS-BR-01;María Pérez\r\n", encoding="utf-8")
+    done = run_cli(
+        tmp_path,
+        *("election", "tally", str(semicolons), "--candidates", "María Pérez,João Araújo"),
+        *("--format", "json"),
+    )
+    assert json.loads(done.stdout)["results"][0]["choice"] == "María Pérez"
+    header = tmp_path / "empty.csv"
+    header.write_text("als_id,choice\n", encoding="utf-8")
+    done = run_cli(
+        tmp_path, "election", "tally", str(header), "--candidates", "A,B", LACRALO_LANGUAGE="es"
+    )
+    assert done.returncode == 1 and "no tiene boletas" in done.stderr
+
+
+def test_a_committed_seed_is_the_one_the_draw_uses(tmp_path: Path) -> None:
+    setup(tmp_path)
+    committed = run_cli(tmp_path, "election", "draw", "--commit", "the-real-seed")
+    assert committed.returncode == 0, committed.stderr
+    ballots = tmp_path / "tie.csv"
+    ballots.write_text(
+        "als_id,choice\nALS-BR-01,A\nALS-HT-01,B\nALS-CO-01,abstain\nALS-JM-01,abstain\n",
+        encoding="utf-8",
+    )
+    base = ("election", "tally", str(ballots), "--candidates", "A,B", "--second-ballot")
+    other = run_cli(tmp_path, *base, "--seed", "a-seed-that-suits-me")
+    assert other.returncode == 1 and "committed in advance" in other.stderr
+    done = run_cli(tmp_path, *base, "--format", "json")
+    result = json.loads(done.stdout)
+    assert result["draw"]["seed"] == "the-real-seed" and result["draw"]["committed"] is True

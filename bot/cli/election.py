@@ -5,7 +5,7 @@ bot/reports/roll.py and bot/reports/tally.py."""
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,9 @@ from bot.cli.common import (
 from bot.cli.election_draw import register_draw
 from bot.cli.nominations import position_code
 from bot.cli.output import message, print_csv, print_json, print_table
-from bot.cli.times import as_of_or_usage, parse_as_of
+from bot.cli.times import as_of_or_usage
 from bot.deps import utc_now
+from bot.domain.draw import seed_hash
 from bot.domain.errors import RuleViolation
 from bot.domain.reasons import Reason
 from bot.domain.tally import Ballot
@@ -38,6 +39,7 @@ from bot.reports import utc_minute
 from bot.services import draws, votes
 from bot.services import elections as election_service
 from bot.settings import Settings
+from bot.store import seeds as seed_store
 
 
 def register(sub: Subparsers, lang: str) -> None:
@@ -75,8 +77,11 @@ def _ref(args: argparse.Namespace, region: Region, lang: str) -> votes.VoteRef |
     if args.position:
         code = position_code(region, args.position, [], lang)
         return votes.VoteRef("position", code) if code else None
-    if args.motion:
-        return votes.VoteRef("motion", args.motion.strip())
+    if args.motion is not None:
+        if not args.motion.strip():
+            message(t("election.empty_motion", lang), style="red")
+            return None
+        return votes.VoteRef("motion", " ".join(args.motion.split()))
     return votes.VoteRef("free", "")
 
 
@@ -107,11 +112,21 @@ def cmd_election_roll(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+def _opening(text: str) -> datetime | None:
+    """When a vote opens: a date alone is its first minute (00:00 UTC), so that a proxy given
+    during that day is not "before the vote"; a time without an offset is UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _publish_roll(args: argparse.Namespace, settings: Settings) -> int:
     """`election roll --publish`: the frozen roll of a vote and when it opens (issue 17.7)."""
     lang = settings.language
     now = utc_now()
-    opens = parse_as_of(args.opens) if args.opens else now
+    opens = _opening(args.opens) if args.opens else now
     if opens is None:
         message(t("status.bad_date", lang, value=args.opens), style="red")
         return USAGE
@@ -124,7 +139,7 @@ def _publish_roll(args: argparse.Namespace, settings: Settings) -> int:
         return t(
             "election.roll_published",
             lang,
-            vote=ref.subject or "—",
+            vote=votes.title_of(region, ref, lang),
             voters=len(found.roll["voters"]),
             opens=utc_minute(found.opens_at),
             hash=found.roll_hash,
@@ -180,6 +195,7 @@ async def _count(
         raise RuleViolation(Reason("election.vote.which"))
     seed = None
     if args.second_ballot:
+        await _seed_matches_the_commit(conn, ref, args.seed)
         seed = await draws.seed_for(conn, ref.kind, ref.subject, args.seed, args.seed_source)
     counted = await votes.count_vote(
         conn,
@@ -196,10 +212,24 @@ async def _count(
     data = votes.counted_json(counted, region, seed)
     if args.publish is not None:
         title = args.publish or votes.title_of(region, ref, lang)
+        if args.second_ballot and not args.publish:
+            title += f" ({t('election.second_ballot', lang)})"
         await votes.publish_result(
             conn, region, settings, title, counted, data, seed, utc_now(), actor()
         )
     return data
+
+
+async def _seed_matches_the_commit(
+    conn: aiosqlite.Connection, ref: votes.VoteRef, given: str | None
+) -> None:
+    """A seed committed in advance for this vote is the one the draw uses: another given now
+    is refused (trying seeds until one suits would defeat the commitment)."""
+    committed = await seed_store.latest_unused(
+        conn, ref.kind, draws.vote_subject(ref.kind, ref.subject)
+    )
+    if committed is not None and given is not None and seed_hash(given) != committed.seed_hash:
+        raise RuleViolation(Reason("election.seed_mismatch", {"hash": committed.seed_hash}))
 
 
 def _print_tally(result: dict[str, Any], lang: str, fmt: str) -> None:
@@ -208,7 +238,7 @@ def _print_tally(result: dict[str, Any], lang: str, fmt: str) -> None:
         print_csv(result["results"], columns)
         return
     headers = [t(f"election.column.{c}", lang) for c in columns]
-    rows = tally_report.result_rows(result)
+    rows = tally_report.result_rows(result, lang)
     print_table(rows, columns, headers, t("election.tally_title", lang))
     message(tally_report.quorum_line(result, lang))
     message(tally_report.abstentions_line(result, lang))
@@ -221,3 +251,4 @@ def _print_tally(result: dict[str, Any], lang: str, fmt: str) -> None:
         message(tally_report.outcome_line(result, lang), style="bold green")
     elif result["tied"]:
         message(tally_report.outcome_line(result, lang), style="bold yellow")
+        message(t("election.commit_a_seed", lang))

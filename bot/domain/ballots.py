@@ -11,6 +11,7 @@ ALAC seat (seed 004), is answered yes or no, in any of the four languages.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -57,22 +58,43 @@ def _key(text: str) -> str:
     return " ".join(folded.strip(" .,;:!\"'“”«»").split())
 
 
-def candidate_index(candidates: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """name -> its aliases, as an index from each folded form to the candidate's name. A form two
-    candidates share names neither (a ballot with it is invalid rather than a guess)."""
-    index: dict[str, str] = {}
-    shared: set[str] = set()
+@dataclass(frozen=True)
+class CandidateIndex:
+    """The candidates' names and aliases as typed forms: written exactly (case and spacing aside),
+    and folded (accents and hyphens aside too). A folded form two candidates share ("José Peña",
+    "Jose Pena") names both: a ballot with it is told apart only by its exact spelling."""
+
+    exact: Mapping[str, str]
+    folded: Mapping[str, tuple[str, ...]]
+
+
+def _exact(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split()).strip(" .,;:")
+
+
+def candidate_index(candidates: Mapping[str, Iterable[str]]) -> CandidateIndex:
+    """name -> its aliases, as the forms a ballot may write."""
+    exact: dict[str, set[str]] = {}
+    folded: dict[str, set[str]] = {}
     for name, aliases in candidates.items():
-        for form in {_key(name), *(_key(a) for a in aliases)}:
-            if not form:
-                continue
-            if form in index and index[form] != name:
-                shared.add(form)
-            index.setdefault(form, name)
-    return {form: name for form, name in index.items() if form not in shared}
+        for form in (name, *aliases):
+            if _exact(form):
+                exact.setdefault(_exact(form), set()).add(name)
+            if _key(form):
+                folded.setdefault(_key(form), set()).add(name)
+    return CandidateIndex(
+        exact={form: next(iter(names)) for form, names in exact.items() if len(names) == 1},
+        folded={form: tuple(sorted(names)) for form, names in folded.items()},
+    )
 
 
-def read_choice(text: str, index: Mapping[str, str] | None) -> Choice | Reason:
+def shown(text: str) -> str:
+    """A ballot's text as an answer quotes it: at most 80 characters, control characters
+    written as escapes (a ballot must not clear the Secretariat's screen)."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text.strip()[:80])
+
+
+def read_choice(text: str, index: CandidateIndex | None) -> Choice | Reason:
     """The choice a ballot makes; a Reason when it makes none. `index` None: a motion or poll
     (yes, no, abstain); else the candidates' index."""
     key = _key(text)
@@ -85,8 +107,13 @@ def read_choice(text: str, index: Mapping[str, str] | None) -> Choice | Reason:
             return Choice(Kind.YES)
         if key in NO:
             return Choice(Kind.NO)
-        return Reason("election.invalid.not_yes_no", {"choice": text.strip()[:80]})
-    found = index.get(key)
-    if found is None:
-        return Reason("election.invalid.not_a_candidate", {"choice": text.strip()[:80]})
-    return Choice(Kind.CANDIDATE, found)
+        return Reason("election.invalid.not_yes_no", {"choice": shown(text)})
+    exact = index.exact.get(_exact(text))
+    if exact is not None:
+        return Choice(Kind.CANDIDATE, exact)
+    names = index.folded.get(key, ())
+    if len(names) > 1:
+        return Reason("election.invalid.ambiguous", {"choice": shown(text), "names": list(names)})
+    if not names:
+        return Reason("election.invalid.not_a_candidate", {"choice": shown(text)})
+    return Choice(Kind.CANDIDATE, names[0])

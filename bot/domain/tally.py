@@ -65,7 +65,8 @@ class Tally:
 
     @property
     def quorum_met(self) -> bool:
-        return self.present >= self.required
+        """Nobody voting is never a quorum, even on an empty roll."""
+        return self.present >= self.required and self.present > 0
 
 
 # 2021 elections rules (seed 002), the virtual vote: at least 50% of the active ALSs take part.

@@ -12,11 +12,22 @@ from bot.i18n import render, t
 from bot.reports import weight
 
 COLUMNS = ["choice", "votes", "weighted_votes"]
+# Locale keys of the answers (YAML reads a bare yes or no key as a boolean).
+ANSWERS = {"abstain": "abstain", "yes": "in_favour", "no": "against"}
 
 
-def result_rows(result: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Each choice with its ballots and its weighted votes to four decimals."""
-    return [r | {"weighted_votes": weight(r["weighted_votes"])} for r in result["results"]]
+def result_rows(result: Mapping[str, Any], lang: str = "en") -> list[dict[str, Any]]:
+    """Each choice with its ballots and its weighted votes to four decimals; yes and no in the
+    reader's words."""
+    return [
+        r | {"choice": answer(r["choice"], lang), "weighted_votes": weight(r["weighted_votes"])}
+        for r in result["results"]
+    ]
+
+
+def answer(choice: str, lang: str) -> str:
+    """A candidate's name as it is; abstain, yes and no in the reader's words."""
+    return t(f"election.choice.{ANSWERS[choice]}", lang) if choice in ANSWERS else choice
 
 
 def quorum_line(result: Mapping[str, Any], lang: str) -> str:
@@ -31,7 +42,12 @@ def abstentions_line(result: Mapping[str, Any], lang: str) -> str:
 
 
 def outcome_line(result: Mapping[str, Any], lang: str) -> str:
-    """The winner, or the tied candidates (a second ballot follows), or nothing."""
+    """The winner, or the tied candidates (a second ballot follows), or nothing. A winner drawn by
+    lot was not elected by plurality: `drawn_line` says how it was decided."""
+    if result.get("draw") and result.get("winner"):
+        return ""
+    if result.get("motion"):  # a motion or a poll: its own line (`notes`)
+        return ""
     if result.get("winner"):
         return t("election.winner", lang, name=result["winner"])
     if result.get("tied"):
@@ -74,6 +90,9 @@ def notes(result: Mapping[str, Any], lang: str) -> list[str]:
     (published, with its hash), a motion's or a poll's outcome, where a draw's seed came from,
     and whether the ballot was secret."""
     lines = []
+    if result.get("second_ballot_among"):
+        names = ", ".join(result["second_ballot_among"])
+        lines.append(t("election.second_among", lang, names=names))
     roll = result.get("roll") or {}
     if roll.get("published"):
         lines.append(
@@ -152,18 +171,12 @@ def csv_rows(
     return rows
 
 
-# Locale keys of the answers (YAML reads a bare yes or no key as a boolean).
-ANSWERS = {"abstain": "abstain", "yes": "in_favour", "no": "against"}
-
-
 def ballot_rows(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     """Who voted for what, when the vote is open: abstain, yes and no in the reader's words."""
     return [
         {
             "als_id": b["als_id"],
-            "choice": t(f"election.choice.{ANSWERS[b['choice']]}", lang)
-            if b["choice"] in ANSWERS
-            else b["choice"],
+            "choice": answer(b["choice"], lang),
             "weight": weight(b["weight"]),
         }
         for b in result.get("ballots") or []

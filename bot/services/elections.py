@@ -26,6 +26,7 @@ from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import elections as store
+from bot.store import votes as vote_store
 from bot.store.roster import Member
 from bot.store.transaction import transaction
 from bot.texts import notices
@@ -94,7 +95,10 @@ def read_ballots(data: bytes) -> list[Ballot]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadInput(Reason("election.file.not_utf8", {"offset": exc.start})) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first = text.split("\n", 1)[0]
+    # Spreadsheets in Spanish, Portuguese and French save CSV with ";" between the columns.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if "als_id" not in header or "choice" not in header:
         raise BadInput(Reason("election.file.columns"))
@@ -110,6 +114,8 @@ def read_ballots(data: bytes) -> list[Ballot]:
                 cast_by,
             )
         )
+    if not ballots:
+        raise BadInput(Reason("election.no_ballots"))
     return ballots
 
 
@@ -262,6 +268,9 @@ async def record_proxy(
     asked by message (None: the Secretariat, at the command line); `vote`: the (kind, subject) it
     is for, a position's vote or a motion (None: the next vote)."""
     _acts_for(by, giver)
+    if vote is not None and vote_at is None:
+        published = await vote_store.latest(conn, vote[0], vote[1])
+        vote_at = datetime.fromisoformat(published.opens_at) if published else None
     # Rules 1.4, 1.5 and the auxiliary rule to Rule 1: accredited and entitled to vote as known
     # now; the tally checks again on the date of the vote.
     items = await status_service.statuses(conn, region, now)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -65,6 +65,7 @@ class Counted:
     nominations: dict[str, int] = field(default_factory=dict)  # candidate -> nomination id
     motion: dict[str, Any] | None = None
     ballots: list[dict[str, Any]] = field(default_factory=list)  # who voted for what
+    second_among: list[str] = field(default_factory=list)  # a second ballot: the tied
 
 
 def canonical(data: dict[str, Any]) -> str:
@@ -98,8 +99,14 @@ async def publish_roll(
     actor: str,
 ) -> store.PublishedVote:
     """Freeze the roll of a vote before it opens (issue 17, point 7); audited with its hash."""
+    if opens_at < now - timedelta(minutes=5):
+        raise RuleViolation(Reason("election.opens_past", {"opens": _minute(opens_at)}))
+    if opens_at > now + timedelta(days=366):
+        raise RuleViolation(Reason("election.opens_far", {"opens": _minute(opens_at)}))
     period_id = await _period_of(conn, region, ref.subject) if ref.kind == "position" else None
     roll = (await voter_roll(conn, region, opens_at)).as_json()
+    if not roll["voters"]:
+        raise RuleViolation(Reason("election.roll_empty", {"opens": _minute(opens_at)}))
     text = canonical(roll)
     digest = hashlib.sha256(text.encode()).hexdigest()
     async with transaction(conn):
@@ -117,6 +124,10 @@ async def publish_roll(
     found = await store.latest(conn, ref.kind, ref.subject)
     assert found is not None
     return found
+
+
+def _minute(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def weights_of(roll: dict[str, Any]) -> dict[str, Fraction]:
@@ -143,6 +154,10 @@ async def count_vote(
         roll, opens = (await voter_roll(conn, region, as_of)).as_json(), as_of
     weights = weights_of(roll)
     index, names, nominations = await _choices(conn, region, ref, candidates, published)
+    tied = await first_round_tie(conn, ref) if second_ballot and index is not None else []
+    if tied:  # 2021 rules, the voting process 6: "a second ballot ... among tied candidates"
+        names = [n for n in names if n in tied]
+        index = choices.candidate_index({n: [] for n in names})
     read, invalid = _read(ballots, index)
     others = [
         datetime.fromisoformat(at)
@@ -185,11 +200,23 @@ async def count_vote(
         nominations,
         ballots=_who_voted_what(applied.counted, result, weights),
     )
+    counted.second_among = tied
     if index is None:
         countries = {v["als_id"]: v["country"] for v in roll["voters"]}
         sides = {b["als_id"]: b["choice"] for b in counted.ballots}
         counted.motion = motion_outcome(region, ref, result, recapped_sides(countries, sides))
+        result.winner, result.tied, result.draw = None, [], None  # yes and no are not candidates
     return counted
+
+
+async def first_round_tie(conn: aiosqlite.Connection, ref: VoteRef) -> list[str]:
+    """The candidates tied in the latest published result of this vote (the second ballot is
+    among them); empty when none was published."""
+    for found in await election_store.published(conn):  # newest first
+        vote = found["result"].get("vote") or {}
+        if (vote.get("kind"), vote.get("subject")) == (ref.kind, ref.subject):
+            return list(found["result"].get("tied") or [])
+    return []
 
 
 async def _choices(
@@ -198,7 +225,7 @@ async def _choices(
     ref: VoteRef,
     candidates: list[str] | None,
     published: store.PublishedVote | None,
-) -> tuple[dict[str, str] | None, list[str], dict[str, int]]:
+) -> tuple[choices.CandidateIndex | None, list[str], dict[str, int]]:
     """(the candidates' forms, None for yes/no; the choices; candidate -> nomination id)."""
     if ref.kind == "motion":
         return None, [YES, NO], {}
@@ -217,7 +244,7 @@ async def _choices(
 
 
 def _read(
-    ballots: list[Ballot], index: dict[str, str] | None
+    ballots: list[Ballot], index: choices.CandidateIndex | None
 ) -> tuple[list[Ballot], list[Refusal]]:
     """Each ballot's choice as the canonical name (or abstain, yes, no); the others invalid."""
     read: list[Ballot] = []
@@ -309,13 +336,21 @@ async def publish_result(
     """Publish the result (page, audit, announcement) and, for a position, each candidate's
     outcome: elected or not elected (a confirmed poll elects, a restarted one does not)."""
     winner = counted.tally.winner
+    decided = winner is not None
     if counted.motion is not None and counted.motion.get("poll"):
         winner = next(iter(counted.nominations), None) if counted.motion["confirmed"] else None
+        decided = counted.motion["confirmed"] or counted.motion["restart"]
+    if await election_store.is_published(conn, title, iso(counted.opens_at)):
+        raise RuleViolation(
+            Reason(
+                "election.already_published", {"title": title, "opens": _minute(counted.opens_at)}
+            )
+        )
     async with transaction(conn):
         result_id = await elections.publish_in(
             conn, region, settings, title, counted.opens_at, data, counted.tally.voted, now, actor
         )
-        if counted.tally.quorum_met:
+        if counted.tally.quorum_met and decided:  # a tie decides nobody's outcome yet
             for name, nomination_id in counted.nominations.items():
                 outcome = "elected" if name == winner else "not-elected"
                 await nomination_store.set_outcome(conn, nomination_id, outcome)
@@ -335,6 +370,8 @@ def counted_json(counted: Counted, region: Region, seed: SeedUse | None = None) 
         "opens_at": iso(counted.opens_at),
     }
     out["roll"] = {"published": counted.roll_hash is not None, "sha256": counted.roll_hash}
+    if counted.second_among:
+        out["second_ballot_among"] = counted.second_among
     out["invalid"] = [
         {
             "line": r.line,

@@ -119,10 +119,17 @@ async def publish(
     return int(row[0])
 
 
+async def is_published(conn: aiosqlite.Connection, title: str, vote_at: str) -> bool:
+    async with conn.execute(
+        "SELECT 1 FROM election_result WHERE title = ? AND vote_at = ?", (title, vote_at)
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
 async def published(conn: aiosqlite.Connection) -> list[PublishedResult]:
     async with conn.execute(
         "SELECT result_id, title, vote_at, result, voted, published_at FROM election_result"
-        " ORDER BY vote_at DESC"
+        " ORDER BY vote_at DESC, published_at DESC, result_id DESC"
     ) as cur:
         return [
             PublishedResult(

@@ -143,7 +143,7 @@ def election_result(
         lines = [t("notices.result.opening", lang, title=title), tally.quorum_line(result, lang)]
         lines += [
             f"- {r['choice']}: {r['weighted_votes']} ({r['votes']})"
-            for r in tally.result_rows(result)
+            for r in tally.result_rows(result, lang)
         ]
         lines.append(tally.abstentions_line(result, lang))
         if outcome := tally.outcome_line(result, lang):

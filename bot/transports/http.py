@@ -191,7 +191,7 @@ async def election_results_page(request: web.Request) -> web.Response:
         {
             "title": e["title"],
             "vote_at": utc_minute(e["vote_at"]),
-            "results": tally_report.result_rows(e["result"]),
+            "results": tally_report.result_rows(e["result"], lang),
             "voted": e["voted"],
             "outcome": tally_report.outcome_line(e["result"], lang),
             "quorum": tally_report.quorum_line(e["result"], lang),

@@ -86,3 +86,20 @@ def test_no_text_becomes_a_new_candidate(text: str) -> None:
             "Jean-Baptiste Étienne",
         }
     )
+
+
+def test_names_that_differ_only_by_accents_are_told_apart_by_their_spelling() -> None:
+    """Found in review: "José Peña" and "Jose Pena" both valid candidates; each spelled exactly
+    gets its votes; a spelling that fits both is invalid and says so."""
+    index = candidate_index({"José Peña": [], "Jose Pena": []})
+    assert read_choice("José Peña", index) == Choice(Kind.CANDIDATE, "José Peña")
+    assert read_choice("JOSÉ  PEÑA", index) == Choice(Kind.CANDIDATE, "José Peña")
+    assert read_choice("jose pena", index) == Choice(Kind.CANDIDATE, "Jose Pena")
+    found = read_choice("José Pena", index)
+    assert isinstance(found, Reason) and found.key == "election.invalid.ambiguous"
+
+
+def test_control_characters_are_quoted_as_escapes() -> None:
+    found = read_choice("Carlos\x07\x1b[2JLópez", INDEX)
+    assert isinstance(found, Reason)
+    assert found.params["choice"] == "Carlos\\x07\\x1b[2JLópez"

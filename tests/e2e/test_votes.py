@@ -266,3 +266,45 @@ async def test_a_proxy_counts_in_the_vote_it_names_only(tmp_path: Path) -> None:
         yes = [Ballot(2, "ALS-JM-01", "yes", "ALS-HT-01"), Ballot(3, "ALS-HT-01", "yes")]
         counted = await votes.count_vote(conn, region, yes, motion, opens)
         assert [r.line for r in counted.tally.refused] == [2]
+
+
+async def test_second_ballots_ties_and_republishing_hold_to_the_rules(tmp_path: Path) -> None:
+    """Found in review: a tie decides nobody's outcome; the second ballot is among the tied only;
+    a published result is not replaced; a motion has no winner; an empty or past roll is not
+    published."""
+    async with a_round(tmp_path) as r:
+        conn, region, settings = r.bot.deps.store, r.bot.deps.region, r.bot.deps.settings
+        await _two_candidates_for_the_even_alac_seat(r)
+        now = r.moment["now"]
+        with pytest.raises(RuleViolation) as past:
+            await votes.publish_roll(conn, region, EVEN, now - timedelta(days=2), now, "t")
+        assert past.value.reason.key == "election.opens_past"
+        with pytest.raises(RuleViolation) as empty:
+            await votes.publish_roll(
+                conn, region, EVEN, datetime(2999, 1, 1, tzinfo=now.tzinfo), now, "t"
+            )
+        assert empty.value.reason.key == "election.opens_far"
+        await votes.publish_roll(conn, region, EVEN, now + timedelta(hours=1), now, "t")
+        tie = ballots(
+            ("ALS-AR-01", "Keisha Brown"),
+            ("ALS-BR-01", "Jean-Baptiste Étienne"),
+            ("ALS-HT-01", "abstain"),
+        )
+        first = await votes.count_vote(conn, region, tie, EVEN, now)
+        assert first.tally.tied == ["Jean-Baptiste Étienne", "Keisha Brown"]
+        data = votes.counted_json(first, region)
+        await votes.publish_result(conn, region, settings, "ALAC", first, data, None, now, "t")
+        assert {row["outcome"] for row in await nomination_store.listing(conn)} == {None}
+        with pytest.raises(RuleViolation) as again:
+            await votes.publish_result(conn, region, settings, "ALAC", first, data, None, now, "t")
+        assert again.value.reason.key == "election.already_published"
+        second = await votes.count_vote(
+            conn, region, tie, EVEN, now, second_ballot=True, seed="lacralo-seed"
+        )
+        assert second.second_among == ["Jean-Baptiste Étienne", "Keisha Brown"]
+        assert second.tally.draw is not None and second.tally.winner == second.tally.draw.drawn
+        motion = VoteRef("motion", "Budget")
+        split = ballots(("ALS-AR-01", "yes"), ("ALS-BR-01", "no"), ("ALS-HT-01", "abstain"))
+        counted = await votes.count_vote(conn, region, split, motion, now)
+        assert counted.tally.winner is None and counted.tally.tied == []
+        assert counted.motion is not None and counted.motion["passed"] is False
