@@ -16,10 +16,10 @@ from typing import Any
 import aiosqlite
 
 from bot.cli.common import OK, USAGE, Subparsers, actor, in_store
+from bot.cli.nominations import position_code
 from bot.cli.output import message, print_json, print_table
 from bot.deps import iso, utc_now
 from bot.domain.draw import Draw, SeedKind, draw, seed_hash
-from bot.domain.positions import choose, match_position, position_index
 from bot.i18n import t
 from bot.region import Region
 from bot.services import draws
@@ -184,7 +184,7 @@ def _vote(region: Region, args: argparse.Namespace, lang: str) -> Vote | None:
     """The vote `--position` or `--motion` names (a free draw when neither); None after saying
     why it cannot be read."""
     if args.position is not None:
-        code = _position(region, args.position, lang)
+        code = position_code(region, args.position, [], lang)
         if code is None:
             return None
         name = position_name(region, code, lang)
@@ -196,20 +196,3 @@ def _vote(region: Region, args: argparse.Namespace, lang: str) -> Vote | None:
             return None
         return Vote("motion", title, t("draw.vote.motion", lang, title=title))
     return Vote("free", "", t("draw.vote.free", lang))
-
-
-def _position(region: Region, text: str, lang: str) -> str | None:
-    """The position's code from its code or a name in any of the four languages; None after
-    saying why (unknown, or a name two positions share)."""
-    index = position_index({code: p.forms() for code, p in region.positions.items()})
-    words = text.split()
-    match = match_position(index, words)
-    if match is None or match.used != len(words):
-        known = [f"{code} ({position_name(region, code, lang)})" for code in region.positions]
-        message(t("draw.unknown_position", lang, said=text, known=", ".join(known)), style="red")
-        return None
-    code = choose(match, ())
-    if code is None:
-        options = [f"{c} ({position_name(region, c, lang)})" for c in match.codes]
-        message(t("draw.which_position", lang, said=text, options=", ".join(options)), style="red")
-    return code

@@ -79,21 +79,26 @@ def cmd_nominations(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def position_code(region: Region, text: str, open_codes: list[str], lang: str) -> str | None:
-    """The position a name means (code, or a name in any language); None after saying why."""
+    """The position a name means (code, or a name in any language; a name two seats share means
+    the one in `open_codes` when only one is); None after saying why. Every CLI command that
+    names a position reads it here."""
     index = position_index({code: p.forms() for code, p in region.positions.items()})
     words = text.split()
     match = match_position(index, words)
     if match is None or match.used != len(words):
         known = [f"{code} ({position_name(region, code, lang)})" for code in region.positions]
         message(
-            t("nominations.unknown_position_none_open", lang, said=text, known=", ".join(known)),
+            t("nominations.unknown_position", lang, position=text, known=", ".join(known)),
             style="red",
         )
         return None
     code = choose(match, open_codes)
     if code is None:
         options = [f"{c} ({position_name(region, c, lang)})" for c in match.codes]
-        message(t("nominations.which_position", lang, said=text, options=", ".join(options)))
+        message(
+            t("nominations.which_position", lang, said=text, options=" / ".join(options)),
+            style="red",
+        )
         return None
     return code
 
