@@ -18,7 +18,7 @@ from bot.domain.errors import BadInput, NotAuthorised, RuleViolation
 from bot.domain.reasons import Reason
 from bot.domain.roster import AlsRecord
 from bot.domain.status import State
-from bot.domain.tally import Ballot, Refusal, Tally, count, quorum_fraction
+from bot.domain.tally import Ballot, Tally
 from bot.domain.weights import WeightSheet, reading_of, weigh
 from bot.region import Region
 from bot.services import status as status_service
@@ -117,38 +117,6 @@ def read_ballots(data: bytes) -> list[Ballot]:
     if not ballots:
         raise BadInput(Reason("election.no_ballots"))
     return ballots
-
-
-async def tally(
-    conn: aiosqlite.Connection,
-    region: Region,
-    ballots: list[Ballot],
-    vote_at: datetime,
-    candidates: list[str] | None = None,
-    second_ballot: bool = False,
-    seed: str | None = None,
-) -> tuple[Roll, Tally]:
-    roll = await voter_roll(conn, region, vote_at)
-    weights = roll.weights()
-    # Rules 1.4-1.6 (seed 003): the proxies that carry a vote on the roll of this vote, then the
-    # rows cast by another ALS through them; `vote_at` is when the vote opens (Rule 1.5).
-    effect = proxy_rules.in_effect(await store.proxies(conn), vote_at, weights.keys())
-    reading = proxy_rules.giver_votes_reading(region.election_policy)
-    applied = proxy_rules.apply(ballots, effect, reading)
-    fraction = quorum_fraction(region.election_policy)
-    result = count(
-        applied.counted,
-        weights,
-        effect.proxies,
-        vote_at,
-        candidates,
-        second_ballot,
-        seed,
-        fraction,
-    )
-    set_aside = [Refusal(b.line, b.als_id, why) for b, why in applied.refused]
-    result.refused = sorted([*set_aside, *result.refused], key=lambda r: r.line)
-    return roll, result
 
 
 def tally_json(result: Tally) -> dict[str, Any]:
