@@ -58,6 +58,7 @@ async def test_from_the_call_to_the_published_result(tmp_path: Path) -> None:
 
         # Point 1: names match without accents, hyphens or case; an abstention in Spanish; a
         # name that is not a valid candidate, or a first name alone, makes the ballot invalid.
+        # (Rosa Quispe is no candidate; Jean-Baptiste's nomination is valid, Keisha's too.)
         cast = ballots(
             ("ALS-AR-01", "keisha brown"),
             ("ALS-BR-01", "Jean Baptiste Etienne"),
@@ -308,3 +309,34 @@ async def test_second_ballots_ties_and_republishing_hold_to_the_rules(tmp_path: 
         counted = await votes.count_vote(conn, region, split, motion, now)
         assert counted.tally.winner is None and counted.tally.tied == []
         assert counted.motion is not None and counted.motion["passed"] is False
+
+
+async def test_declined_and_refused_nominees_are_not_choices(tmp_path: Path) -> None:
+    """Issue 17.1: a nominee who declined, or whose nomination was refused (a conflict declared),
+    is not a choice: a ballot naming them is invalid, never a vote for a new candidate."""
+    async with a_round(tmp_path) as r:
+        bot, conn, region = r.bot, r.bot.deps.store, r.bot.deps.region
+        await bot.command(SECRETARY, "open alac member even 10")
+        await bot.command(MARIA, f"nominate <@{KEISHA}> alac member")
+        await bot.command(JOAO, f"nominate <@{JB}> alac member")
+        await bot.command(KEISHA, "accept alac member https://example.org/soi none")
+        await bot.command(JB, "accept alac member https://example.org/soi")
+        await bot.command(JB, "declare alac member 2 yes")  # refused: a conflict
+        _, text = await bot.command(SECRETARY, "close alac member")
+        assert "acclamation" in text  # one valid candidate left
+        with pytest.raises(RuleViolation):
+            await votes.count_vote(conn, region, [], EVEN, r.moment["now"])
+        await bot.command(SECRETARY, "open nomcom delegate 10")
+        await bot.command(MARIA, f"nominate <@{LUPE}> nomcom delegate")
+        await bot.command(LUPE, "decline nomcom delegate")
+        await bot.command(SECRETARY, "close nomcom delegate")
+        free = VoteRef("free")
+        counted = await votes.count_vote(
+            conn,
+            region,
+            ballots(("ALS-AR-01", "Guadalupe Hernández"), ("ALS-BR-01", "A")),
+            free,
+            r.moment["now"],
+            candidates=["A", "B"],
+        )
+        assert [i.line for i in counted.invalid] == [2]
