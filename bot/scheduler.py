@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.deps import Deps
 from bot.i18n import t
-from bot.services import digests, nominations
+from bot.services import digests, month_digest, nominations
 from bot.services import outbox as outbox_service
 from bot.services import status as status_service
 from bot.services.reminders import run_reminders
@@ -76,6 +76,7 @@ class Scheduler:
         await run_reminders(deps.store, deps.region, deps.settings, now)
         await digests.call_reports(deps.store, deps.region, deps.settings, now)
         await digests.monthly_digest(deps.store, deps.region, deps.settings, now)
+        await month_digest.send_last_month(deps.store, deps.region, deps.settings, now)
         await nominations.remind_due(deps.store, deps.region, deps.settings, now)
         await nominations.close_expired(deps.store, deps.region, deps.settings, now)
         await outbox_service.deliver_due(self.deps.store, self.senders, now)

@@ -26,6 +26,7 @@ GROUPS = {
     "lists": [],
     "backfill": ["mbox", "zoom-report"],
     "audit": ["verify", "list"],
+    "digest": ["send"],
 }
 
 

@@ -80,8 +80,18 @@ def keys_used_in_code() -> set[str]:
 def test_every_key_used_in_code_exists() -> None:
     used = {k for k in keys_used_in_code() if not k.endswith(".")}
     assert used, "found no keys in the code: the scan is broken"
-    missing = sorted(k for k in used if k not in CATALOGUES["en"])
+    plurals = {k.rsplit(".", 1)[0] for k in CATALOGUES["en"] if k.endswith((".one", ".other"))}
+    missing = sorted(k for k in used if k not in CATALOGUES["en"] and k not in plurals)
     assert not missing, f"keys used in code but missing from locales: {missing}"
+
+
+def test_plural_texts_have_one_and_other_in_every_language() -> None:
+    """A text that depends on a count (python-i18n pluralization) says both forms everywhere."""
+    for lang in LANGUAGES:
+        keys = CATALOGUES[lang]
+        for key in keys:
+            if key.endswith(".one"):
+                assert key[: -len("one")] + "other" in keys, f"{lang}: {key} has no other"
 
 
 def test_translation_fills_placeholders_in_each_language() -> None:

@@ -152,7 +152,7 @@ async def test_late_evidence_corrects_the_past_records_it_and_tells_once(
     told = await notices_to(store, "joao.araujo@example.org")
     corrections = [n for n in told if n["key"].startswith("correction:") and ":email:" in n["key"]]
     assert len(corrections) == 1
-    assert "Correção" in corrections[0]["text"] and "Correction" in corrections[0]["text"]
+    assert "Correção" in corrections[0]["text"] and "Correction" not in corrections[0]["text"]
     assert "ativa" in corrections[0]["subject"]
     # The history keeps the first judgement and its correction.
     history = await status_service.history_rows(store, "ALS-BR-01")

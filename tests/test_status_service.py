@@ -110,13 +110,16 @@ async def test_refresh_records_changes_and_queues_each_notice_once(
         "secretary@example.org",
     ) in to  # digest
     assert ("email", "ana.conceicao@example.org") not in to  # a member, not a representative
-    # The notice to BR is in Portuguese (the ALS's language), English and Spanish, with the reasons.
+    # The notice to BR's representative is in his language, Portuguese, with the reasons and
+    # what to do next (issue 18: every direct message in the person's language).
     async with store.execute(
         "SELECT payload FROM outbox WHERE recipient = 'joao.araujo@example.org'"
     ) as cur:
         text = json.loads((await cur.fetchone())[0])["text"]
-    assert "inativa" in text and "inactive" in text and "inactiva" in text
-    assert "15 set 2026" in text and "Rules of Procedure, auxiliary rule to Rule 1" in text
+    assert "Olá, representantes de Instituto Exemplo de Cidadania Digital" in text
+    assert "inativa" in text and "inactive" not in text and "inactiva" not in text
+    assert "15 set 2026" in text and "Regras de Procedimento" in text
+    assert "Lectura" not in text and "Leitura usada" not in text  # no internal labels
 
     again = await status_service.refresh(store, region, settings, now + timedelta(hours=1), "test")
     assert again.changed == [] and again.queued == 0

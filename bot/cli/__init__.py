@@ -17,6 +17,7 @@ from bot import __version__
 from bot.cli import (
     audit,
     backfill,
+    digest,
     election,
     lists,
     meetings,
@@ -49,6 +50,7 @@ GROUPS = (
     lists,
     backfill,
     audit,
+    digest,
 )
 SETTING_PROBLEMS = {
     "int_parsing": "cli.setting_problem.not_a_number",

@@ -39,11 +39,13 @@ LIST_COLUMNS = [
     "start_at",
     "duration_min",
     "zoom_id",
+    "url",
     "joins",
     "als_present",
     "attendance_recorded",
     "cancelled",
 ]
+TABLE_COLUMNS = [c for c in LIST_COLUMNS if c != "url"]  # a link would squeeze the table
 
 
 def register(sub: Subparsers, lang: str) -> None:
@@ -59,6 +61,8 @@ def register(sub: Subparsers, lang: str) -> None:
     )
     add.add_argument("--zoom-id", metavar="ID", help=t("cli.help.zoom_id", lang))
     add.add_argument("--title", metavar="T", help=t("cli.help.title", lang))
+    add.add_argument("--url", metavar="URL", help=t("meetings.help.url", lang))
+    add.add_argument("--passcode", metavar="P", help=t("meetings.help.passcode", lang))
     add.set_defaults(command=cmd_meetings_add)
     listing_parser(actions, "list", "meetings_list", cmd_meetings_list, lang)
     _calendar_parsers(actions, lang)
@@ -101,6 +105,10 @@ def _meeting_args(args: argparse.Namespace, lang: str) -> tuple[datetime, str | 
     if not 1 <= args.duration <= 24 * 60:
         message(t("meetings.error.bad_duration", lang, value=args.duration), style="red")
         return None
+    problem = meeting_service.link_problem(args.url, args.passcode)
+    if problem is not None:
+        message(render(problem, lang), style="red")
+        return None
     return start, zoom_id
 
 
@@ -114,14 +122,34 @@ def cmd_meetings_add(args: argparse.Namespace, settings: Settings) -> int:
     meeting_id, change = in_store(
         settings,
         lambda conn, _region: meeting_service.add_meeting(
-            conn, args.kind, start, args.duration, zoom_id, args.title, now, actor()
+            conn,
+            args.kind,
+            start,
+            args.duration,
+            zoom_id,
+            args.title,
+            now,
+            actor(),
+            url=args.url,
+            passcode=args.passcode,
         ),
     )
     facts = {"id": meeting_id, "kind": args.kind, "start": iso(start), "zoom": zoom_id or "-"}
     message(t(f"meetings.{change.value}", lang, **facts), style="green")
+    _say_link(args, zoom_id, lang)
     if start < now:
         message(t("meetings.in_the_past", lang), style="yellow")
     return OK
+
+
+def _say_link(args: argparse.Namespace, zoom_id: str | None, lang: str) -> None:
+    """What the reminders will carry: the link, or a word on where members will be sent."""
+    if args.url:
+        message(t("meetings.link.url", lang, url=args.url))
+    elif not zoom_id:
+        message(t("meetings.link.none", lang), style="yellow")
+    if args.passcode:
+        message(t("meetings.link.passcode", lang))
 
 
 def cmd_meetings_list(args: argparse.Namespace, settings: Settings) -> int:
@@ -133,7 +161,7 @@ def cmd_meetings_list(args: argparse.Namespace, settings: Settings) -> int:
     shown = [
         {**r, **{c: answer[bool(r[c])] for c in ("attendance_recorded", "cancelled")}} for r in rows
     ]
-    return listing(args, settings, shown, LIST_COLUMNS, "meetings")
+    return listing(args, settings, shown, LIST_COLUMNS, "meetings", TABLE_COLUMNS)
 
 
 def cmd_meetings_cancel(args: argparse.Namespace, settings: Settings) -> int:

@@ -34,7 +34,8 @@ def register(sub: Subparsers, lang: str) -> None:
 
 
 def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
-    """Upsert the file's rows; each rejected row is named by its line, with its reasons."""
+    """Upsert the file's rows; each rejected row is named by its line, with its reasons, and so
+    is each row imported with a note (exit status 0 for those: nothing was refused)."""
     lang = settings.language
     data = read_file(args.file, lang)
     if data is None:
@@ -50,6 +51,9 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
         message(
             t("roster.report.rejected_line", lang, line=rejection.line, reasons=why), style="yellow"
         )
+    for note in report.noted:  # imported, but not all as written (a language not the region's)
+        why = "; ".join(render(r, lang) for r in note.reasons)
+        message(t("roster.report.noted_line", lang, line=note.line, reasons=why), style="yellow")
     message(
         t(
             "roster.report.summary",

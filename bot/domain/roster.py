@@ -5,6 +5,10 @@ Rule 1.1 (seed 003, Rules of Procedure): "The two (2) representatives of each ac
 Structure" -- an ALS has at most two representatives. Rule 1.2: an ALS that applied but is not yet
 accredited takes part as observer (empty `accredited_on`). A CSV row's own checks are in
 bot/domain/roster_row.py.
+
+The `language` column is the person's (PRODUCT.md, issue 18), so it is on `PersonRecord`; an
+ALS's language is derived from its representatives' (bot/domain/languages.py), and two rows of
+one ALS may name different languages.
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ class AlsRecord:
     country: str
     subregion: str
     accredited_on: date | None
-    language: str
+    # The ALS's language, derived from its representatives' (bot/domain/languages.py) when
+    # stored; a parsed row leaves it empty, as the CSV's column is the person's.
+    language: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,6 +62,9 @@ class PersonRecord:
     nationality: str | None
     email_aliases: tuple[str, ...] = ()
     name_aliases: tuple[str, ...] = ()
+    # The roster's `language` column for this person (None: empty, or not one of the region's).
+    # Their own choice (`/lacralo language`) is kept apart, in the store.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,10 +74,22 @@ class RosterRow:
     line: int
     als: AlsRecord | None
     person: PersonRecord | None
+    # What was not taken as written, though the row is imported (a language not the region's).
+    notes: tuple[Reason, ...] = ()
+    # False when the file has no `language` column: the stored languages are left as they are.
+    language_given: bool = True
 
 
 @dataclass(frozen=True)
 class Rejection:
+    line: int
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """An imported row with something not taken as written, and why."""
+
     line: int
     reasons: tuple[Reason, ...]
 

@@ -3,15 +3,21 @@
 Rule 1.2 (seed 003, Rules of Procedure): an ALS that applied but is not yet accredited takes part as
 observer, so `accredited_on` may be empty. Countries and sub-regions come from the region file (seed
 002's four sub-regions for LACRALO). The checks that span rows are in bot/domain/roster.py.
+
+The `language` column is the person's (issue 18). One that is not among the region's languages
+does not refuse the row: the person is imported without a roster language, so they get their
+ALS's language, else the region's default, and the row carries a note saying so.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from bot.domain.identity import is_valid_email, normalise_email, normalise_name
+from bot.domain.languages import normalise_language
 from bot.domain.reasons import Reason
 from bot.domain.roster import (
     COLUMNS,
@@ -29,9 +35,13 @@ _ISO2 = re.compile(r"^[A-Z]{2}$")
 
 
 def parse_row(
-    line: int, raw: Mapping[str, str | None], countries: Mapping[str, str]
+    line: int,
+    raw: Mapping[str, str | None],
+    countries: Mapping[str, str],
+    languages: Sequence[str] = LANGUAGES,
 ) -> RosterRow | Rejection:
-    """Check one row on its own. `countries` maps ISO code -> sub-region code."""
+    """Check one row on its own. `countries` maps ISO code -> sub-region code; `languages` are
+    the region's (a person's language outside them is noted, not refused)."""
     cell = {k: (raw.get(k) or "").strip() for k in COLUMNS}
     reasons: list[Reason] = []
     als = _parse_als(cell, countries, reasons)
@@ -42,7 +52,15 @@ def parse_row(
         reasons.append(Reason("roster.reject.representative_without_als"))
     if reasons:
         return Rejection(line, tuple(reasons))
-    return RosterRow(line, als, person)
+    notes: tuple[Reason, ...] = ()
+    if person is not None:
+        language = normalise_language(cell["language"])
+        if language and language not in languages:
+            facts = {"value": cell["language"], "languages": ", ".join(languages)}
+            notes = (Reason("roster.note.language_not_in_region", facts),)
+        else:
+            person = replace(person, language=language or None)
+    return RosterRow(line, als, person, notes, language_given="language" in raw)
 
 
 def _parse_als(
@@ -58,9 +76,6 @@ def _parse_als(
     if country not in countries:
         reasons.append(Reason("roster.reject.unknown_country", {"value": cell["country"]}))
     accredited = _parse_date(cell["accredited_on"], reasons)
-    language = cell["language"].lower() or "es"
-    if language not in LANGUAGES:
-        reasons.append(Reason("roster.reject.unknown_language", {"value": cell["language"]}))
     if reasons:
         return None
     return AlsRecord(
@@ -69,7 +84,6 @@ def _parse_als(
         country=country,
         subregion=countries[country],
         accredited_on=accredited,
-        language=language,
     )
 
 

@@ -20,7 +20,7 @@ from bot.domain.reasons import Reason
 from bot.region import Region
 from bot.reports import utc_minute
 from bot.services.outbox import announcement_channels, queue_for
-from bot.services.reminders import languages
+from bot.services.reminders import languages_for
 from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import meetings as store
@@ -65,7 +65,11 @@ async def cancel_meeting(
         notices = 0
         if told:
             payload = meeting_text.cancellation(
-                meeting, region, languages(settings), settings.from_address, now
+                meeting,
+                region,
+                await languages_for(conn, region, settings),
+                settings.from_address,
+                now,
             )
             key = f"calendar:{meeting_id}:{sequence}:cancel"
             notices = await queue_for(
@@ -106,7 +110,12 @@ async def move_meeting(
         notices = 0
         if told:
             payload = meeting_text.change(
-                meeting, old_start, region, languages(settings), settings.from_address, now
+                meeting,
+                old_start,
+                region,
+                await languages_for(conn, region, settings),
+                settings.from_address,
+                now,
             )
             key = f"calendar:{meeting_id}:{sequence}:move"
             notices = await queue_for(

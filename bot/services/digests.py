@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.deps import iso
 from bot.region import Region
+from bot.services import announcements
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
@@ -46,9 +47,8 @@ async def monthly_digest(
     found = await shares.between(conn, iso(start), iso(end))
     if not found:
         return 0
-    payload = notices.shares_digest(
-        found, f"{start:%Y-%m}", list(region.announcement_languages), region.ralo
-    )
+    langs = await announcements.languages(conn, region)
+    payload = notices.shares_digest(found, f"{start:%Y-%m}", langs, region.ralo)
     async with transaction(conn):
         return await queue_for(
             conn,
@@ -91,7 +91,7 @@ async def call_reports(
     for key, meeting in due:
         present = await meeting_attendance.als_present(conn, meeting["meeting_id"])
         payload = notices.call_report(
-            meeting, present, warned, region, list(region.announcement_languages)
+            meeting, present, warned, region, await announcements.languages(conn, region)
         )
         async with transaction(conn):
             queued += await queue_for(conn, settings, key, recipients, payload, now)

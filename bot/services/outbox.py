@@ -22,7 +22,7 @@ from weakref import WeakKeyDictionary
 import aiosqlite
 
 from bot.deps import iso
-from bot.i18n import t
+from bot.i18n import LANGUAGES, t
 from bot.settings import Settings
 from bot.store import outbox as store
 from bot.store.transaction import after_commit, transaction
@@ -91,16 +91,45 @@ async def deliver_due(
     return result
 
 
-def announcement_channels(settings: Settings) -> list[tuple[str | None, str | None]]:
-    """The announcement list and Slack channel, as one recipient for queue_for."""
-    return [(settings.announce_address, settings.announce_channel)]
+Recipient = tuple[str | None, str | None] | tuple[str | None, str | None, str | None]
 
 
-def reachable(settings: Settings, recipients: Sequence[tuple[str | None, str | None]]) -> bool:
+def announcement_channels(settings: Settings) -> list[Recipient]:
+    """The announcement lists and the Slack channel, as recipients for queue_for (issue 18).
+
+    `LACRALO_ANNOUNCE_ADDRESS` is a comma-separated list: `lang:address` gets that language's
+    part of an announcement (a list per language, as LACRALO runs lac-discuss-en and
+    lac-discuss-es), a plain address gets every language; the channel gets every language."""
+    found: list[Recipient] = []
+    for entry in (settings.announce_address or "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        lang, sep, address = entry.partition(":")
+        if sep and lang.strip().lower() in LANGUAGES and "@" not in lang:
+            found.append((address.strip(), None, lang.strip().lower()))
+        else:
+            found.append((entry, None))
+    if settings.announce_channel:
+        found.append((None, settings.announce_channel))
+    return found or [(None, None)]
+
+
+def for_language(payload: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """The payload a recipient of one language gets: that language's part and subject when the
+    payload carries them (`parts`, `subjects`: language -> text), else the whole."""
+    parts = payload.get("parts") or {}
+    if lang is None or lang not in parts:
+        return payload
+    subjects = payload.get("subjects") or {}
+    return payload | {"text": parts[lang], "subject": subjects.get(lang, payload.get("subject"))}
+
+
+def reachable(settings: Settings, recipients: Sequence[Recipient]) -> bool:
     """Whether `queue_for` would queue anything to these recipients by a configured channel."""
     return any(
-        (settings.outbound_smtp_host and email) or (settings.slack_bot_token and slack)
-        for email, slack in recipients
+        (settings.outbound_smtp_host and r[0]) or (settings.slack_bot_token and r[1])
+        for r in recipients
     )
 
 
@@ -108,21 +137,23 @@ async def queue_for(
     conn: aiosqlite.Connection,
     settings: Settings,
     key: str,
-    recipients: Sequence[tuple[str | None, str | None]],
+    recipients: Sequence[Recipient],
     payload: dict[str, Any],
     now: datetime,
 ) -> int:
-    """Queue a message to each (e-mail address, Slack id or channel), by each channel that is
-    configured; the key makes a second decision to send it add nothing. Call in a transaction."""
+    """Queue a message to each (e-mail address, Slack id or channel[, language]), by each channel
+    that is configured; the key makes a second decision to send it add nothing. Call in a
+    transaction."""
     queued = 0
-    for email, slack in recipients:
+    for email, slack, *rest in recipients:
+        sent = for_language(payload, rest[0] if rest else None)
         if settings.outbound_smtp_host and email:
             queued += await store.enqueue(
-                conn, f"{key}:email:{email}", "email", email, payload, iso(now), iso(now)
+                conn, f"{key}:email:{email}", "email", email, sent, iso(now), iso(now)
             )
         if settings.slack_bot_token and slack:
             queued += await store.enqueue(
-                conn, f"{key}:slack:{slack}", "slack", slack, payload, iso(now), iso(now)
+                conn, f"{key}:slack:{slack}", "slack", slack, sent, iso(now), iso(now)
             )
     if queued:
         after_commit(conn, wakeup(conn).set)

@@ -1,4 +1,5 @@
-"""Meeting reminders through the outbox: never twice, never silently missed (issue 6)."""
+"""Meeting reminders through the outbox: never twice, never silently missed (issue 6); each says
+the time actually left, and carries the meeting's passcode to Slack only (issue 18)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.deps import iso
 from bot.domain.reminders import offset_label, parse_offsets, plan
 from bot.i18n import LANGUAGES, t
 from bot.region import Region
+from bot.services import announcements
 from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
 from bot.store import meetings as meeting_store
@@ -33,6 +35,15 @@ def languages(settings: Settings) -> list[str]:
     return list(dict.fromkeys(["en", "es", *chosen]))  # English and Spanish at least
 
 
+async def languages_for(
+    conn: aiosqlite.Connection, region: Region, settings: Settings
+) -> list[str]:
+    """Reminders go in `LACRALO_REMINDER_LANGUAGES` (English and Spanish at least) and in every
+    language the roster's people read (issue 18: French once a French reader is listed)."""
+    wanted = set(languages(settings)) | set(await announcements.languages(conn, region))
+    return [lang for lang in LANGUAGES if lang in wanted]
+
+
 async def run_reminders(
     conn: aiosqlite.Connection, region: Region, settings: Settings, now: datetime
 ) -> ReminderRound:
@@ -44,6 +55,7 @@ async def run_reminders(
     ):
         return done  # nowhere to send: decide nothing, so nothing is dropped for want of a channel
     offsets = parse_offsets(settings.reminder_offsets)
+    langs = await languages_for(conn, region, settings)
     recent = iso(now - timedelta(days=1))
     for meeting in await meeting_store.since(conn, recent):
         start = datetime.fromisoformat(meeting["start_at"])
@@ -56,13 +68,9 @@ async def run_reminders(
             key = prefix + offset_label(decision.offset)
             async with transaction(conn):
                 if decision.send:
+                    access = await _access(conn, settings, meeting["meeting_id"])
                     payload = meeting_text.reminder(
-                        meeting,
-                        region,
-                        languages(settings),
-                        offset_label(decision.offset),
-                        settings.from_address,
-                        now,
+                        meeting, region, langs, settings.from_address, now, access
                     )
                     done.queued += await queue_for(conn, settings, key, channels, payload, now)
                 else:
@@ -72,3 +80,15 @@ async def run_reminders(
                     )
                     log.info(t("reminders.dropped", settings.language, ident=key, why=why))
     return done
+
+
+async def _access(
+    conn: aiosqlite.Connection, settings: Settings, meeting_id: int
+) -> meeting_text.Access:
+    """The passcode (for Slack's words only), the Secretariat's contact, and whether the reminder
+    goes to Slack, so list readers can be told where the passcode is."""
+    return meeting_text.Access(
+        passcode=await meeting_store.passcode(conn, meeting_id),
+        contact=settings.secretariat_contact,
+        on_slack=bool(settings.slack_bot_token and settings.announce_channel),
+    )

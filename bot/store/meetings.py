@@ -44,6 +44,8 @@ class Meeting:
     duration_min: int
     zoom_id: str | None
     title: str | None
+    url: str | None = None  # the link to join; public (no passcode in it)
+    passcode: str | None = None  # Slack and direct messages only, never list mail or pages
 
 
 class MeetingRow(TypedDict):
@@ -56,6 +58,7 @@ class MeetingRow(TypedDict):
     start_at: str  # ISO 8601 UTC
     duration_min: int
     zoom_id: str | None
+    url: str | None  # the link to join given with `meetings add --url` (the passcode is apart)
 
 
 class ListedMeeting(MeetingRow):
@@ -101,29 +104,32 @@ def _meeting(row: Row) -> MeetingRow:
         start_at=row["start_at"],
         duration_min=row["duration_min"],
         zoom_id=row["zoom_id"],
+        url=row["url"],
     )
 
 
 async def upsert(conn: aiosqlite.Connection, m: Meeting, now: str) -> tuple[int, bool]:
     """Add or update the meeting of that kind at that time; (meeting_id, changed)."""
+    given = (m.duration_min, m.zoom_id, m.title, m.url, m.passcode)
     async with conn.execute(
-        "SELECT meeting_id, duration_min, zoom_id, title FROM meeting"
+        "SELECT meeting_id, duration_min, zoom_id, title, url, passcode FROM meeting"
         " WHERE kind = ? AND start_at = ?",
         (m.kind, m.start_at),
     ) as cur:
         row = await cur.fetchone()
     if row is not None:
-        if (row[1], row[2], row[3]) == (m.duration_min, m.zoom_id, m.title):
+        if tuple(row[1:]) == given:
             return int(row[0]), False
         await conn.execute(
-            "UPDATE meeting SET duration_min = ?, zoom_id = ?, title = ? WHERE meeting_id = ?",
-            (m.duration_min, m.zoom_id, m.title, row[0]),
+            "UPDATE meeting SET duration_min = ?, zoom_id = ?, title = ?, url = ?, passcode = ?"
+            " WHERE meeting_id = ?",
+            (*given, row[0]),
         )
         return int(row[0]), True
     async with conn.execute(
-        "INSERT INTO meeting (kind, title, start_at, duration_min, zoom_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) RETURNING meeting_id",
-        (m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, now),
+        "INSERT INTO meeting (kind, title, start_at, duration_min, zoom_id, url, passcode,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING meeting_id",
+        (m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, m.url, m.passcode, now),
     ) as cur:
         new = await cur.fetchone()
     assert new is not None
@@ -151,7 +157,7 @@ async def listing(conn: aiosqlite.Connection, as_of: str) -> list[ListedMeeting]
     Secretariat's record), whether its attendance is known at `as_of`, and whether it was
     cancelled."""
     async with conn.execute(
-        "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id,"
+        "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, m.url,"
         f" (SELECT count(*) {_ATTENDED}) AS joins,"
         " (SELECT count(*) FROM (SELECT p.als_id FROM person p WHERE p.als_id IS NOT NULL"
         f"   AND p.person_id IN (SELECT e.person_id {_ATTENDED})"
@@ -189,8 +195,8 @@ async def since(conn: aiosqlite.Connection, moment: str) -> list[UpcomingMeeting
     """Meetings starting at or after `moment`, soonest first; cancelled ones are not held, so
     they get no reminders, reports or proxies."""
     async with conn.execute(
-        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id, sequence FROM meeting"
-        " WHERE start_at >= ? AND cancelled_at IS NULL ORDER BY start_at",
+        "SELECT meeting_id, kind, title, start_at, duration_min, zoom_id, url, sequence"
+        " FROM meeting WHERE start_at >= ? AND cancelled_at IS NULL ORDER BY start_at",
         (moment,),
     ) as cur:
         return [UpcomingMeeting(**_meeting(row), sequence=row["sequence"]) async for row in cur]
@@ -202,8 +208,9 @@ async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> Stored
     if meeting_id.bit_length() > 63:  # past SQLite's INTEGER: no row has that number
         return None
     async with conn.execute(
-        "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, m.sequence,"
-        f" m.cancelled_at, m.held_recorded_at, {ATTENDANCE_KNOWN} AS attendance_recorded"
+        "SELECT m.meeting_id, m.kind, m.title, m.start_at, m.duration_min, m.zoom_id, m.url,"
+        " m.sequence, m.cancelled_at, m.held_recorded_at,"
+        f" {ATTENDANCE_KNOWN} AS attendance_recorded"
         " FROM meeting m WHERE m.meeting_id = :meeting_id",
         {"as_of": as_of, "meeting_id": meeting_id},
     ) as cur:
@@ -217,6 +224,16 @@ async def get(conn: aiosqlite.Connection, meeting_id: int, as_of: str) -> Stored
         held_recorded_at=row["held_recorded_at"],
         attendance_recorded=bool(row["attendance_recorded"]),
     )
+
+
+async def passcode(conn: aiosqlite.Connection, meeting_id: int) -> str | None:
+    """The meeting's passcode, read apart from its row so that it reaches only the messages that
+    may carry it (Slack, direct messages), never a list, the .ics or a page."""
+    async with conn.execute(
+        "SELECT passcode FROM meeting WHERE meeting_id = ?", (meeting_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
 
 
 async def at(conn: aiosqlite.Connection, kind: str, start_at: str) -> int | None:

@@ -1,4 +1,9 @@
-"""The roster tables: ALSs, people and their aliases."""
+"""The roster tables: ALSs, people and their aliases.
+
+Languages (issue 18, migration 0015): `person.language` is the person's (the roster's, or their
+own choice, `language_chosen_at` set), `person.roster_language` what the last import said for
+them, `als.language` the one its representatives share (bot/domain/languages.py).
+"""
 
 from __future__ import annotations
 
@@ -86,8 +91,8 @@ async def upsert_als(conn: aiosqlite.Connection, als: AlsRecord, now: str) -> No
 
 async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | None:
     async with conn.execute(
-        "SELECT person_id, email, name, role, slack_id, nationality, als_id FROM person"
-        " WHERE email = ?",
+        "SELECT person_id, email, name, role, slack_id, nationality, als_id, roster_language"
+        " FROM person WHERE email = ?",
         (email,),
     ) as cur:
         row = await cur.fetchone()
@@ -102,6 +107,7 @@ async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | N
         nationality=row[5],
         email_aliases=emails,
         name_aliases=names,
+        language=row[7],
     )
     return StoredPerson(person_id=int(row[0]), record=record, als_id=row[6])
 
@@ -122,15 +128,38 @@ async def _aliases(
 async def upsert_person(
     conn: aiosqlite.Connection, p: PersonRecord, als_id: str | None, now: str
 ) -> int:
-    """Insert or update one person and replace their aliases; return the person id."""
+    """Insert or update one person and replace their aliases; return the person id.
+
+    `p.language` is the roster's `language` column for them. Their own choice (made with
+    `/lacralo language`) survives an import that leaves that column as the last import had it,
+    and gives way to one that changes it (issue 18). Every right-hand side below reads the row
+    as it was before this statement."""
     async with conn.execute(
         "INSERT INTO person (email, name, name_key, als_id, role, slack_id, nationality,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET"
+        " roster_language, language, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (email) DO UPDATE SET"
         " name = excluded.name, name_key = excluded.name_key,"
         " als_id = excluded.als_id, role = excluded.role, slack_id = excluded.slack_id,"
-        " nationality = excluded.nationality, updated_at = excluded.updated_at"
+        " nationality = excluded.nationality, updated_at = excluded.updated_at,"
+        " language = CASE WHEN person.language_chosen_at IS NOT NULL"
+        "   AND person.roster_language IS excluded.roster_language"
+        "   THEN person.language ELSE excluded.roster_language END,"
+        " language_chosen_at = CASE WHEN person.roster_language IS excluded.roster_language"
+        "   THEN person.language_chosen_at END,"
+        " roster_language = excluded.roster_language"
         " RETURNING person_id",
-        (p.email, p.name, normalise_name(p.name), als_id, p.role, p.slack_id, p.nationality, now),
+        (
+            p.email,
+            p.name,
+            normalise_name(p.name),
+            als_id,
+            p.role,
+            p.slack_id,
+            p.nationality,
+            p.language,
+            p.language,
+            now,
+        ),
     ) as cur:
         row = await cur.fetchone()
     assert row is not None
@@ -155,6 +184,8 @@ class ExportedPerson(TypedDict):
     slack_id: str | None
     nationality: str | None
     aliases: list[str]  # e-mail aliases first, then name aliases
+    language: str | None  # the roster's `language` column for them (what an import reads back)
+    chosen_language: str | None  # their own choice (`/lacralo language`), which comes first
 
 
 class ExportedAls(TypedDict):
@@ -165,7 +196,7 @@ class ExportedAls(TypedDict):
     country: str | None
     subregion: str | None
     accredited_on: str | None
-    language: str | None
+    language: str | None  # the language its representatives share (bot/domain/languages.py)
     people: list[ExportedPerson]
 
 
@@ -187,7 +218,8 @@ async def export_rows(conn: aiosqlite.Connection) -> list[ExportedAls]:
         als.als_id: _exported_als(als) for als in await list_als(conn)
     }
     async with conn.execute(
-        "SELECT person_id, als_id, name, email, role, slack_id, nationality FROM person"
+        "SELECT person_id, als_id, name, email, role, slack_id, nationality, roster_language,"
+        " CASE WHEN language_chosen_at IS NOT NULL THEN language END FROM person"
         " ORDER BY als_id IS NULL, als_id, role, name"
     ) as cur:
         people = await cur.fetchall()
@@ -202,6 +234,8 @@ async def export_rows(conn: aiosqlite.Connection) -> list[ExportedAls]:
                 slack_id=row[5],
                 nationality=row[6],
                 aliases=list(emails) + list(names),
+                language=row[7],
+                chosen_language=row[8],
             )
         )
     return list(out.values())
@@ -217,14 +251,17 @@ class Member:
     role: str
     als_id: str | None
     language: str | None  # the person's own choice (`/lacralo language es`)
-    als_language: str | None
+    als_language: str | None  # the one its representatives share
+    roster_language: str | None = None  # the roster's `language` column for them
 
 
 async def member_by(conn: aiosqlite.Connection, column: str, value: str) -> Member | None:
     """The person with this Slack id or e-mail address (column: 'slack_id' or 'email')."""
     assert column in ("slack_id", "email")
     async with conn.execute(
-        "SELECT p.person_id, p.name, p.email, p.role, p.als_id, p.language, a.language"
+        "SELECT p.person_id, p.name, p.email, p.role, p.als_id,"
+        " CASE WHEN p.language_chosen_at IS NOT NULL THEN p.language END, a.language,"
+        " p.roster_language"
         f" FROM person p LEFT JOIN als a USING (als_id) WHERE p.{column} = ?",
         (value,),
     ) as cur:
@@ -239,11 +276,57 @@ async def member_by(conn: aiosqlite.Connection, column: str, value: str) -> Memb
         als_id=row[4],
         language=row[5],
         als_language=row[6],
+        roster_language=row[7],
     )
 
 
-async def set_language(conn: aiosqlite.Connection, person_id: int, language: str) -> None:
-    await conn.execute("UPDATE person SET language = ? WHERE person_id = ?", (language, person_id))
+async def set_language(conn: aiosqlite.Connection, person_id: int, language: str, now: str) -> None:
+    """The person's own choice: it comes before the roster's until an import changes theirs."""
+    await conn.execute(
+        "UPDATE person SET language = ?, language_chosen_at = ? WHERE person_id = ?",
+        (language, now, person_id),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonLanguages:
+    """A person's languages as stored, for bot/domain/languages.py to resolve."""
+
+    email: str
+    als_id: str | None
+    role: str
+    language: str | None  # their own choice, when they made one
+    roster_language: str | None
+    als_language: str | None
+
+
+async def person_languages(conn: aiosqlite.Connection) -> list[PersonLanguages]:
+    """Everyone's languages, ordered by e-mail address."""
+    async with conn.execute(
+        "SELECT p.email, p.als_id, p.role,"
+        " CASE WHEN p.language_chosen_at IS NOT NULL THEN p.language END, p.roster_language,"
+        " a.language FROM person p LEFT JOIN als a USING (als_id) ORDER BY p.email"
+    ) as cur:
+        return [
+            PersonLanguages(
+                email=email,
+                als_id=als_id,
+                role=role,
+                language=chosen,
+                roster_language=roster,
+                als_language=als_language,
+            )
+            async for email, als_id, role, chosen, roster, als_language in cur
+        ]
+
+
+async def set_als_language(conn: aiosqlite.Connection, als_id: str, language: str) -> bool:
+    """Store the ALS's derived language; whether it changed."""
+    cur = await conn.execute(
+        "UPDATE als SET language = ? WHERE als_id = ? AND language IS NOT ?",
+        (language, als_id, language),
+    )
+    return cur.rowcount > 0
 
 
 Contact = tuple[str, str, str | None]  # (email, role, slack_id)

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
 from bot.domain.nominations import CONFLICTS
 from bot.i18n import format_value, t
 from bot.region import Region
-from bot.texts.meetings import zone_label
+from bot.texts.meetings import local_times_by_subregion
 
 SEPARATOR = "\n\n-----\n\n"
 
@@ -70,37 +70,10 @@ def deadline(closes: datetime, region: Region, lang: str) -> list[str]:
             time=f"{closes:%H:%M}",
         )
     ]
-    for sub in region.subregions.values():
-        times = _local_times(closes, region, sub.countries, lang)
-        if times:
-            line = t("nominations.round.deadline_line", lang, subregion=sub.name(lang), times=times)
-            lines.append(line)
+    for subregion, times in local_times_by_subregion(closes, region, lang):
+        line = t("nominations.round.deadline_line", lang, subregion=subregion, times=times)
+        lines.append(line)
     return lines
-
-
-def _local_times(closes: datetime, region: Region, countries: Sequence[str], lang: str) -> str:
-    """Every country of a sub-region by the local time the close falls at there, earliest first
-    ("19:59 Bolivia, Venezuela; 20:59 Chile"); a country with zones at different times is named
-    with the city ("México (Tijuana)"); the date is added where it is not the UTC date."""
-    at: dict[datetime, list[str]] = {}
-    for code in countries:
-        country = region.countries.get(code)
-        if country is None:
-            continue
-        locals_ = {zone: closes.astimezone(ZoneInfo(zone)) for zone in country.zones}
-        split = len({(m.hour, m.minute, m.date()) for m in locals_.values()}) > 1
-        for zone, local in locals_.items():
-            name = country.name(lang) + (f" ({zone_label(zone)})" if split else "")
-            key = local.replace(tzinfo=None)
-            if name not in at.setdefault(key, []):
-                at[key].append(name)
-    parts = []
-    for moment in sorted(at):
-        when = f"{moment:%H:%M}"
-        if moment.date() != closes.date():
-            when = f"{format_value(moment.date(), lang)} {when}"
-        parts.append(f"{when} {', '.join(at[moment])}")
-    return "; ".join(parts)
 
 
 def conflicts(lang: str) -> list[str]:
@@ -154,11 +127,17 @@ def _subject(region: Region, key: str, langs: Sequence[str]) -> str:
 
 def _announcement(
     subject: str, langs: Sequence[str], part: Callable[[str], list[str]]
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """One message to the lists and the channel: the same text in each language, one after the
     other."""
-    text = SEPARATOR.join("\n".join(part(lang)) for lang in langs)
-    return {"kind": "nominations", "subject": subject, "text": text}
+    parts = {lang: "\n".join(part(lang)) for lang in langs}
+    # A list of one language gets its own part (bot.services.outbox.for_language).
+    return {
+        "kind": "nominations",
+        "subject": subject,
+        "text": SEPARATOR.join(parts.values()),
+        "parts": parts,
+    }
 
 
 def call(
@@ -168,7 +147,7 @@ def call(
     langs: Sequence[str],
     command_address: str,
     page: Mapping[str, str],
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """The call for nominations; `page`: language -> link to the candidates page."""
 
     def part(lang: str) -> list[str]:
@@ -200,7 +179,7 @@ def reminder(
     langs: Sequence[str],
     command_address: str,
     page: Mapping[str, str],
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """A reminder before the close: the deadline again, who is nominated so far, how to nominate."""
 
     def part(lang: str) -> list[str]:
@@ -223,7 +202,7 @@ def closed(
     entries: Sequence[Entry],
     langs: Sequence[str],
     page: Mapping[str, str],
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """The close of one position: its outcome and its candidates."""
     valid = [e.name for e in entries if e.state == "valid"]
 

@@ -9,8 +9,8 @@ from typing import Any
 from aiohttp import web
 
 from bot import __version__
-from bot.deps import Deps
-from bot.i18n import format_value, language_or_default
+from bot.deps import Deps, iso
+from bot.i18n import language_or_default
 from bot.pages import render_page
 from bot.reports import candidates as candidates_report
 from bot.reports import roll as roll_report
@@ -21,6 +21,7 @@ from bot.services import elections as election_service
 from bot.services import status as status_service
 from bot.services.status import AlsStatus
 from bot.store import elections as election_store
+from bot.store import meetings as meeting_store
 from bot.store import nominations as nomination_store
 from bot.store import roster as roster_store
 from bot.store import schema_version
@@ -102,28 +103,16 @@ async def _current_statuses(deps: Deps) -> list[AlsStatus]:
 
 
 async def status_page(request: web.Request) -> web.Response:
-    """Public: each ALS's state and since when -- ALS-level facts only, never people."""
+    """Public: each ALS's state, since when and why, and its monthly calls; the next monthly call
+    -- ALS-level facts only, never people."""
     deps = request.app[DEPS]
     lang = page_language(request)
-    items = await _current_statuses(deps)
-    subregions = [
-        {
-            "code": code,
-            "name": deps.region.subregions[code].name(lang),
-            "rows": [status_report.public_row(item, deps.region, lang) for item in group],
-        }
-        for code, group in status_report.by_subregion(items, deps.region)
-    ]
-    html = render_page(
-        "status.html",
-        lang,
-        request.path,
-        ralo=deps.region.ralo,
-        subregions=subregions,
-        as_of=format_value(deps.clock().date(), lang),
-        reading=status_report.reading(deps.region, lang),
-        counts=status_report.counts_line(items, deps.region, lang),
-    )
+    now = deps.clock()
+    items = await status_service.statuses(deps.store, deps.region, now)
+    upcoming = await meeting_store.since(deps.store, iso(now))
+    next_call = next((m["start_at"] for m in upcoming if m["kind"] == "monthly"), None)
+    page = status_report.public_page(items, deps.region, now, next_call, lang)
+    html = render_page("status.html", lang, request.path, ralo=deps.region.ralo, page=page)
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 

@@ -34,11 +34,14 @@ def build_message(
     msg["Auto-Submitted"] = "auto-replied" if replied else "auto-generated"
     msg.set_content(payload["text"], charset="utf-8")
     for attachment in payload.get("attachments", []):
+        # A text part says its charset (an .ics with "Haïti" or "Bogotá" in it), RFC 2046 §4.1.2.
+        text = attachment["maintype"] == "text"
         msg.add_attachment(
             attachment["data"].encode("utf-8"),
             maintype=attachment["maintype"],
             subtype=attachment["subtype"],
             filename=attachment["filename"],
+            params={"charset": "utf-8"} if text else None,
         )
     return msg
 

@@ -1,4 +1,4 @@
-"""Direct messages to members on Slack through the Web API (chat.postMessage to a user id)."""
+"""Messages on Slack through the Web API (chat.postMessage to a user id or a channel)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ def slack_sender(settings: Settings) -> Any:
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
 
     async def send(recipient: str, payload: dict[str, Any]) -> None:
-        text = f"*{payload['subject']}*\n\n{payload['text']}"
+        # `slack_text`: Slack's own words where they differ from the mail (a meeting's passcode
+        # goes to the channel, never to a list, whose archives are public).
+        body = payload.get("slack_text") or payload["text"]
+        text = f"*{payload['subject']}*\n\n{body}"
         response = await client.chat_postMessage(
             channel=recipient, text=text, blocks=payload.get("blocks"), unfurl_links=False
         )

@@ -71,7 +71,6 @@ BAD = [
     ("impossible date", row(accredited_on="2023-02-30"), ["bad_date"]),
     ("date in another format", row(accredited_on="10/03/2015"), ["bad_date"]),
     ("unknown role", row(role="president"), ["unknown_role"]),
-    ("unknown language", row(language="de"), ["unknown_language"]),
     ("missing name", row(name=""), ["missing"]),
     (
         "representative with no ALS (Rule 1.1)",
@@ -192,3 +191,43 @@ def test_slack_id_of_someone_else_is_rejected() -> None:
     known = KnownRoster(slack_owner={"U1": "other@x.org"})
     _, rejected = check_rows(parse_all(row(email="a@x.org", slack_id="U1")), known)
     assert reason_keys(rejected[0]) == ["slack_taken"]
+
+
+# The `language` column is the person's (issue 18): rows of one ALS may differ; a language that
+# is not the region's is noted, and the row imported without it.
+
+
+def test_the_language_is_the_persons_and_written_as_people_write_it() -> None:
+    for written in ("pt", "PT", "pt-BR", "pt_BR", " Português ", "portugues"):
+        result = parse_row(2, row(language=written), COUNTRIES)
+        assert isinstance(result, RosterRow) and result.person and result.als
+        assert result.person.language == "pt" and result.notes == ()
+        assert result.als.language == ""  # the ALS's is derived from its representatives'
+
+
+def test_an_empty_language_is_none_and_a_missing_column_is_told_apart() -> None:
+    empty = parse_row(2, row(language=""), COUNTRIES)
+    assert isinstance(empty, RosterRow) and empty.person and empty.person.language is None
+    assert empty.language_given
+    cells = {k: v for k, v in row().items() if k != "language"}
+    absent = parse_row(2, cells, COUNTRIES)
+    assert isinstance(absent, RosterRow) and not absent.language_given
+
+
+@pytest.mark.parametrize(
+    ("written", "languages"), [("de", ("en", "es", "pt", "fr")), ("es", ("en", "fr"))]
+)
+def test_a_language_not_the_regions_is_noted_not_refused(
+    written: str, languages: tuple[str, ...]
+) -> None:
+    result = parse_row(7, row(language=written), COUNTRIES, languages)
+    assert isinstance(result, RosterRow) and result.person and result.person.language is None
+    [note] = result.notes
+    assert note.key == "roster.note.language_not_in_region"
+    assert note.params == {"value": written, "languages": ", ".join(languages)}
+
+
+def test_two_representatives_of_one_als_may_write_different_languages() -> None:
+    rows = parse_all(row(email="a@x.org"), row(email="b@x.org", language="pt", slack_id="U2"))
+    accepted, rejected = check_rows(rows, KnownRoster())
+    assert not rejected and [r.person.language for r in accepted if r.person] == ["es", "pt"]

@@ -64,7 +64,7 @@ def test_public_pages_in_chromium(site: BotProcess, tmp_path: Path) -> None:
             page.get_by_role("link", name="Français").click()  # the language switch
             page.wait_for_url(re.compile(r"lang=fr"))
             assert page.locator("h1").inner_text() == "LACRALO : statut des ALS"
-            assert page.locator("tr.state-observer td").nth(2).inner_text() == "observatrice"
+            assert page.locator("tr.state-observer td.state").inner_text() == "observatrice"
 
             with page.expect_download() as info:
                 page.get_by_role("link", name="Télécharger en CSV").click()

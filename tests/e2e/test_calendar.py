@@ -103,7 +103,7 @@ async def test_cancel_withdraws_reminders_and_tells_where_they_went(
 
     assert again.already and again.notices == 0
     week, cancellation = sink.messages  # the day-before reminder never went out
-    assert "in one week" in text_of(week)
+    assert "is in 7 days" in text_of(week)
     assert cancellation["Subject"].startswith("Cancelled: The monthly LACRALO call")
     assert "neither attended nor missed" in text_of(cancellation)
     assert "se cancela" in text_of(cancellation)
@@ -163,7 +163,8 @@ async def test_move_requeues_reminders_and_sends_the_change(
     assert "has a new time: 20 Dec 2026 at 15:00 UTC (it was 15 Dec 2026 at 15:00 UTC)" in (
         text_of(change)
     )
-    assert "in one week" in text_of(new_week) and "20 Dec 2026" in text_of(new_week)
+    # The weekly reminder of the new time goes out at once, six days before it (issue 18).
+    assert "is in 6 days" in text_of(new_week) and "20 Dec 2026" in text_of(new_week)
     (_, first), (calendar, changed), (_, requeued) = map(event_of, (old_week, change, new_week))
     assert str(calendar["METHOD"]) == "PUBLISH"
     assert str(first["UID"]) == str(changed["UID"]) == str(requeued["UID"])
@@ -402,3 +403,29 @@ def test_numbers_and_times_past_what_can_be_stored_are_refused_not_a_crash(
         assert done.returncode == 2 and "is not a date and time" in done.stderr, done.stderr
     [meeting] = meetings_json(tmp_path).values()
     assert (meeting["start_at"], meeting["cancelled"]) == ("2026-12-15T15:00:00+00:00", False)
+
+
+def test_add_with_a_link_and_a_passcode(tmp_path: Path) -> None:
+    # Issue 18: the passcode is kept for Slack and direct messages; listings and the audit log,
+    # read more widely, show the link and only whether a passcode is set.
+    url = f"https://icann.zoom.us/j/{ZOOM}"
+    start = ("--kind", "monthly", "--start", "2026-12-15T15:00:00Z")
+    added = run_cli(tmp_path, "meetings", "add", *start, "--url", url, "--passcode", "472913")
+    said = added.stdout + added.stderr
+    assert added.returncode == 0, said
+    assert f"Reminders will carry the link {url}" in said
+    assert "never to a list" in said and "472913" not in said
+    [listed] = meetings_json(tmp_path).values()
+    assert listed["url"] == url and "passcode" not in listed
+    with sqlite3.connect(tmp_path / "lacralo.db") as db:
+        [(data,)] = db.execute("SELECT data FROM audit_log WHERE action = 'meeting'").fetchall()
+        [(stored,)] = db.execute("SELECT passcode FROM meeting").fetchall()
+    assert "472913" not in data and json.loads(data)["passcode_set"] is True
+    assert stored == "472913"
+    for bad in (("--url", "icann.zoom.us/j/1"), ("--url", "https://a b"), ("--passcode", "a b")):
+        refused = run_cli(tmp_path, "meetings", "add", *start, *bad)
+        assert refused.returncode == 2, bad
+        assert "https://" in refused.stderr or "without spaces" in refused.stderr
+    again = run_cli(tmp_path, "meetings", "add", *start)  # as given: the link is removed
+    assert again.returncode == 0 and "ask the Secretariat" in again.stdout + again.stderr
+    assert meetings_json(tmp_path)[1]["url"] is None

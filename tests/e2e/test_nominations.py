@@ -95,19 +95,18 @@ def _mail(sender: str, body: str, subject: str = "command") -> bytes:
 @asynccontextmanager
 async def a_round(tmp_path: Path, **extra: Any) -> AsyncIterator[Round]:
     moment = {"now": NOW}
+    settings: dict[str, Any] = {
+        "outbound_smtp_host": "127.0.0.1",
+        "announce_address": LIST,
+        "announce_channel": CHANNEL,
+        "command_address": COMMANDS,
+        "from_address": COMMANDS,
+        "public_url": "https://lacralo-bot.example.org",
+    } | extra
     async with (
         smtp_sink() as sink,
         running_slack_bot(
-            tmp_path,
-            clock=lambda: moment["now"],
-            outbound_smtp_host="127.0.0.1",
-            outbound_smtp_port=sink.port,
-            announce_address=LIST,
-            announce_channel=CHANNEL,
-            command_address=COMMANDS,
-            from_address=COMMANDS,
-            public_url="https://lacralo-bot.example.org",
-            **extra,
+            tmp_path, clock=lambda: moment["now"], outbound_smtp_port=sink.port, **settings
         ) as bot,
     ):
         port = free_port()

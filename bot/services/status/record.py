@@ -5,7 +5,7 @@ judgement of the past that no longer holds is corrected, never silently rewritte
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.store import audit_log
 from bot.store import status as status_store
 from bot.store.roster import Contact
+from bot.texts.notices import NextCall
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +36,8 @@ class Run:
     judged: dict[str, status_store.Judgement]  # ALS id -> the judgement of the past kept
     years: dict[str, set[int]]  # ALS id -> the calendar years recorded inactive
     told: dict[str, history.Told]  # ALS id -> what it was last told
+    languages: dict[str, str | None] = field(default_factory=dict)  # e-mail -> its language
+    next_call: NextCall | None = None  # the next monthly call, for "what to do next"
 
 
 @dataclass(frozen=True)

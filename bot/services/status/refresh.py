@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
 from bot.deps import iso
 from bot.domain import status_history as history
+from bot.domain.roster import AlsRecord
 from bot.domain.status import AlsStatus
+from bot.i18n import language_or_default
 from bot.region import Region
+from bot.services import roster as roster_service
 from bot.services.outbox import queue_for, reachable
 from bot.services.status.reading import policy_of, statuses
 from bot.services.status.record import (
@@ -25,11 +30,14 @@ from bot.services.status.record import (
     record_today,
 )
 from bot.settings import Settings
+from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
 from bot.store import status as status_store
 from bot.store.transaction import transaction
 from bot.texts import notices
+from bot.texts.meetings import zoom_link
+from bot.texts.notices import NextCall, Way
 
 
 @dataclass
@@ -61,7 +69,7 @@ async def refresh(
         run = await _start(conn, region, settings, now, actor)
         for item in current:
             await _refresh_als(conn, run, item, report)
-        if report.changed or report.past or report.corrected:
+        if report.changed or report.past or report.corrected or report.warned:
             report.queued += await _digest(conn, run, report)
     return report
 
@@ -80,7 +88,48 @@ async def _start(
         judged=await status_store.judgements(conn),
         years=await status_store.recorded_inactive_years(conn),
         told=await status_store.told(conn),
+        languages=dict(await roster_service.languages_by_email(conn, region)),
+        next_call=await _next_call(conn, region, now),
     )
+
+
+async def _next_call(conn: aiosqlite.Connection, region: Region, now: datetime) -> NextCall | None:
+    """The next monthly call, not cancelled: what a notice tells the ALS to do next."""
+    for meeting in await meeting_store.since(conn, iso(now)):
+        if meeting["kind"] == "monthly" and not meeting.get("cancelled_at"):
+            start = datetime.fromisoformat(meeting["start_at"])
+            title = meeting["title"]  # None: the notice names "the monthly call" in its words
+            url = meeting.get("url")  # the meeting's own link, once recorded
+            link = url if isinstance(url, str) and url else zoom_link(meeting["zoom_id"])
+            return NextCall(start, title, link)
+    return None
+
+
+def _way(run: Run, als: AlsRecord) -> Way:
+    country = run.region.countries.get(als.country)
+    return Way(
+        next_call=run.next_call,
+        contact=run.settings.secretariat_contact,
+        zones=country.zones if country else (),
+        missed_limit=int(str(run.policy.get("consecutive_missed_calls", 3))),
+    )
+
+
+async def _to_each(
+    conn: aiosqlite.Connection,
+    run: Run,
+    key: str,
+    reps: list[tuple[str, str | None]],
+    als: AlsRecord,
+    build: Callable[[list[str]], dict[str, Any]],
+) -> int:
+    """One message per representative, in that person's language (issue 18): theirs as
+    recorded, else the ALS's, else the region's first; the same key, so each is queued once."""
+    queued = 0
+    for email, slack in reps:
+        lang = language_or_default(run.languages.get(email) or als.language, run.settings.language)
+        queued += await queue_for(conn, run.settings, key, [(email, slack)], build([lang]), run.now)
+    return queued
 
 
 async def _refresh_als(
@@ -111,13 +160,19 @@ async def _tell_state(conn: aiosqlite.Connection, run: Run, item: AlsStatus) -> 
     if due is None or not reachable(run.settings, reps):
         return 0
     was = told if due is history.Notice.CORRECTION else None
-    langs = notices.languages_for(als.language, run.region.announcement_languages)
-    payload = notices.status_notice(als, status, langs, run.region.ralo, was)
+    way = _way(run, als)
     # An earlier notice still waiting in the outbox says what no longer holds: never send it.
     for kind in history.Notice:
         await outbox_store.withdraw(conn, f"{kind.value}:{als.als_id}:", "superseded")
     key = f"{due.value}:{als.als_id}:{status.state.value}:{status.since}"
-    queued = await queue_for(conn, run.settings, key, reps, payload, run.now)
+    queued = await _to_each(
+        conn,
+        run,
+        key,
+        reps,
+        als,
+        lambda langs: notices.status_notice(als, status, langs, run.region.ralo, was, way),
+    )
     since = status.since.isoformat() if status.since else None
     await status_store.record_told(conn, als.als_id, status.state.value, since, iso(run.now))
     return queued
@@ -132,12 +187,20 @@ async def _warn(
     window = run.settings.notice_window_days
     if not (status.early_warning and history.recent(last_missed, run.now, window)):
         return 0
-    report.warned.append(item)
-    langs = notices.languages_for(als.language, run.region.announcement_languages)
     reps = roster_store.representatives(run.people, als.als_id)
-    payload = notices.warning_notice(als, status, langs, run.region.ralo)
+    way = _way(run, als)
     key = f"warning:{als.als_id}:{status.missed_call_dates[0]}"  # once per run of misses
-    return await queue_for(conn, run.settings, key, reps, payload, run.now)
+    queued = await _to_each(
+        conn,
+        run,
+        key,
+        reps,
+        als,
+        lambda langs: notices.warning_notice(als, status, langs, run.region.ralo, way),
+    )
+    if queued:  # the Secretariat's digest names the warnings sent, once
+        report.warned.append(item)
+    return queued
 
 
 async def _digest(conn: aiosqlite.Connection, run: Run, report: RefreshReport) -> int:
@@ -152,6 +215,7 @@ async def _digest(conn: aiosqlite.Connection, run: Run, report: RefreshReport) -
         list(run.region.announcement_languages),
         run.region.ralo,
         day,
+        [(w.als, w.status) for w in report.warned],
     )
     fingerprint = hashlib.sha256(payload["text"].encode()).hexdigest()[:16]
     return await queue_for(
