@@ -19,10 +19,12 @@ log = logging.getLogger("lacralo_bot.email_command")
 
 
 def language(member: Member | None, written_in: str | None, default: str) -> str:
-    """The sender's roster language (their own, else their ALS's); else the language of the
-    command words; else the bot's."""
-    if member is not None and (member.language or member.als_language):
-        return member.language or member.als_language or default
+    """The sender's language (their own choice, else the roster's for them, else their ALS's);
+    else the language of the command words; else the bot's."""
+    if member is not None:
+        own = member.language or member.roster_language or member.als_language
+        if own:
+            return own
     return written_in or default
 
 

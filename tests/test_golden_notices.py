@@ -86,7 +86,74 @@ WAY = notices.Way(
 )
 RALO = "LACRALO"
 
+MEETING = {
+    "meeting_id": 7,
+    "kind": "monthly",
+    "title": None,
+    "start_at": "2026-11-17T23:00:00+00:00",
+    "duration_min": 90,
+    "zoom_id": "81234567890",
+}
+PRESENT = [
+    {"als_id": "ALS-HT-01", "name": HAITI.name, "country": "HT", "subregion": "C"},
+    {
+        "als_id": "ALS-AR-01",
+        "name": "Asociación Ficticia de Usuarios de Internet",
+        "country": "AR",
+        "subregion": "D",
+    },
+]
+RESULT = {
+    "quorum": {"required": 4, "present": 5, "met": True},
+    "results": [
+        {"choice": "Jean-Baptiste Étienne", "votes": 3, "weighted_votes": 50.0},
+        {"choice": "Keisha Brown", "votes": 1, "weighted_votes": 16.666666666666668},
+    ],
+    "abstentions": 1,
+    "winner": "Jean-Baptiste Étienne",
+    "tied": None,
+    "voted": ["ALS-AR-01", "ALS-BR-01", "ALS-CO-01", "ALS-HT-01", "ALS-JM-01"],
+    "refused": [],
+    "invalid": [],
+    "vote": {
+        "kind": "position",
+        "subject": "alac-member-even",
+        "opens_at": "2026-12-01T12:00:00+00:00",
+    },
+    "roll": {"published": True, "sha256": "ee1b24fd" * 8},
+    "secrecy": "open",
+}
+
+
+def _region() -> Any:
+    from bot.region import load_region
+
+    return load_region()
+
+
+def _call(lang: str) -> dict[str, Any]:
+    from bot.texts import nominations
+
+    region = _region()
+    seats = [nominations.SeatCall("alac-member-even", 2026, "C", "table")]
+    closes = datetime(2026, 12, 15, 23, 59, tzinfo=UTC)
+    pages = {lang: f"https://lacralo-bot.example.org/candidates?lang={lang}"}
+    payload = nominations.call(region, seats, closes, [lang], "lacralo-bot@example.org", pages)
+    return payload
+
+
 CASES: dict[str, Callable[[str], dict[str, Any]]] = {
+    "call_report": lambda lang: notices.call_report(
+        MEETING, PRESENT, ["Example Internet Users Society"], _region(), [lang]
+    ),
+    "election_result": lambda lang: notices.election_result("ALAC 2026", RESULT, [lang], RALO),
+    "nomination_call": _call,
+    "shares_digest": lambda lang: notices.shares_digest(
+        [{"who": HAITI.name, "text": "Atelier sur l'acceptation universelle à Port-au-Prince."}],
+        "2026-11",
+        [lang],
+        RALO,
+    ),
     "status_inactive": lambda lang: notices.status_notice(HAITI, INACTIVE, [lang], RALO, None, WAY),
     "status_correction": lambda lang: notices.status_notice(
         HAITI, WARNED, [lang], RALO, Told("inactive", "2026-10-20"), WAY

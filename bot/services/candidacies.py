@@ -56,7 +56,12 @@ async def nominate(
             position,
             {"candidate": candidate.email, "als": candidate.als_id, "provisional": provisional},
         )
-        lang = candidate.language or candidate.als_language or settings.language
+        lang = (
+            candidate.language
+            or candidate.roster_language
+            or candidate.als_language
+            or settings.language
+        )
         notice = texts.you_were_nominated(
             region,
             position,

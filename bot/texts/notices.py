@@ -297,10 +297,16 @@ def shares_digest(
         t("notices.digest_shares.subject", lang, ralo=ralo, month=month) for lang in langs[:2]
     )
     items = "\n".join(f"- {s['who']}: {s['text']}" for s in found)
-    intro = "\n".join(
-        t("notices.digest_shares.intro", lang, month=month, count=len(found)) for lang in langs
-    )
-    return {"kind": "digest", "subject": subject, "text": f"{intro}\n\n{items}"}
+    intros = {
+        lang: t("notices.digest_shares.intro", lang, month=month, count=len(found))
+        for lang in langs
+    }
+    return {
+        "kind": "digest",
+        "subject": subject,
+        "text": "\n".join(intros.values()) + f"\n\n{items}",
+        "parts": {lang: f"{intro}\n\n{items}" for lang, intro in intros.items()},
+    }
 
 
 def month_digest(

@@ -20,15 +20,16 @@ class CommandEvent:
     language: str | None = None
 
     def lang(self, default: str) -> str:
-        """The member's chosen language; else the one the verb was written in; else the ALS's."""
+        """The member's chosen language; else the one the verb was written in; else the roster's
+        for them; else the ALS's."""
         if self.language:
             return self.language
         if self.member and self.member.language:
             return self.member.language
         if self.command.lang:
             return self.command.lang
-        if self.member and self.member.als_language:
-            return self.member.als_language
+        if self.member and (self.member.roster_language or self.member.als_language):
+            return self.member.roster_language or self.member.als_language or default
         return default
 
     @property
