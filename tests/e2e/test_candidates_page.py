@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.deps import Deps, iso
 from bot.region import load_region
@@ -24,10 +24,10 @@ from bot.settings import Settings
 from bot.store import nominations as store
 from bot.store import open_store
 from bot.store import roster as roster_store
-from bot.transports.http import build_app
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 from tests.e2e.bot_process import BotProcess
+from tests.e2e.page_helpers import page, served
 from tests.e2e.test_browser import EMAIL, FLAGS, browser_or_skip
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -121,19 +121,8 @@ async def serving(tmp_path: Path, seeded: bool = True) -> AsyncIterator[TestClie
     if seeded:
         await seed_round(conn, NOW)
     deps = Deps(store=conn, settings=Settings(), region=region, clock=lambda: NOW)
-    try:
-        async with TestClient(TestServer(build_app(deps))) as client:
-            yield client
-    finally:
-        await conn.close()
-
-
-async def page(client: TestClient, path: str) -> str:  # type: ignore[type-arg]
-    response = await client.get(path)
-    assert response.status == 200, path
-    body = await response.text()
-    assert not EMAIL.findall(body), f"{path} shows an e-mail address"
-    return body
+    async with served(deps) as client:
+        yield client
 
 
 def rows(body: str) -> dict[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.deps import Deps, iso
 from bot.domain.status_sweep import Call
@@ -29,10 +29,11 @@ from bot.services import roster as roster_service
 from bot.settings import Settings
 from bot.store import meetings as meeting_store
 from bot.store import open_store
-from bot.transports.http import build_app
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 from tests.e2e.bot_process import BotProcess
+from tests.e2e.page_helpers import page as public_page
+from tests.e2e.page_helpers import served
 from tests.e2e.test_browser import EMAIL, FLAGS, browser_or_skip
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -104,18 +105,12 @@ async def serving(tmp_path: Path) -> AsyncIterator[TestClient]:  # type: ignore[
     assert not report.rejected, report.rejected
     await seed_calls(conn, NOW)
     deps = Deps(store=conn, settings=Settings(), region=region, clock=lambda: NOW)
-    try:
-        async with TestClient(TestServer(build_app(deps))) as client:
-            yield client
-    finally:
-        await conn.close()
+    async with served(deps) as client:
+        yield client
 
 
 async def page(client: TestClient, path: str) -> str:  # type: ignore[type-arg]
-    response = await client.get(path)
-    assert response.status == 200, path
-    body = await response.text()
-    assert not EMAIL.findall(body), f"{path} shows an e-mail address"
+    body = await public_page(client, path)
     for name in ("Pérez", "Keisha", "Ana Ágora", "Quispe"):
         assert name not in body, f"{path} shows a person's name"
     return body
