@@ -3,9 +3,11 @@ terminal control sequences (bot/cli/output.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.cli_helpers import run_cli
+from tests.cli_helpers import clean_env, run_cli
 from tests.conftest import EXAMPLE_ROSTER
 
 
@@ -36,3 +38,36 @@ def test_markup_and_escape_sequences_in_stored_text_are_shown_literally(tmp_path
     unmatched = run_cli(tmp_path, "participation", "--unmatched")
     assert unmatched.returncode == 0 and "Eve" in unmatched.stdout, unmatched.stderr
     assert "\x1b" not in unmatched.stdout and "\x07" not in unmatched.stdout
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_it_quietly(tmp_path: Path) -> None:
+    """`lacralo-bot roster export --format csv | head -1` (issue 19.7): no BrokenPipe traceback.
+    The export is far larger than a pipe's buffer, so the writer meets the closed pipe."""
+    rows = "".join(
+        f"ALS-X-{n:03d},ALS {n},AR,2020-01-01,es,representative,P{n},p{n}@example.org,,AR,\n"
+        for n in range(3000)
+    )
+    big = tmp_path / "big.csv"
+    big.write_text(EXAMPLE_ROSTER.read_text(encoding="utf-8") + rows, encoding="utf-8")
+    env = clean_env()
+    subprocess.run(
+        [sys.executable, "-m", "bot", "roster", "import", str(big)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "roster", "export", "--format", "csv"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline().startswith(b"als_id,")
+    proc.stdout.close()  # the reader leaves, as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err

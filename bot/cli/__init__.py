@@ -29,7 +29,7 @@ from bot.cli import (
     run,
     status,
 )
-from bot.cli.common import REJECTED, USAGE, Command
+from bot.cli.common import OK, REJECTED, USAGE, Command
 from bot.cli.output import message
 from bot.domain.errors import BadInput, BotError
 from bot.i18n import language_or_default, render, t
@@ -77,7 +77,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         return USAGE
     _start_logging(settings)
-    return _run(args.command, args, settings)
+    try:
+        return _run(args.command, args, settings)
+    except BrokenPipeError:
+        return _reader_left()
+
+
+def _reader_left() -> int:
+    """`lacralo-bot … | head`: the reader closed the pipe early, which is not an error. End
+    quietly: what is still buffered goes to /dev/null instead of a traceback at exit (the way
+    the Python documentation's note on SIGPIPE does it)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return OK
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
