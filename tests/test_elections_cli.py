@@ -230,3 +230,14 @@ def test_a_committed_seed_is_the_one_the_draw_uses(tmp_path: Path) -> None:
     done = run_cli(tmp_path, *base, "--format", "json")
     result = json.loads(done.stdout)
     assert result["draw"]["seed"] == "the-real-seed" and result["draw"]["committed"] is True
+
+
+def test_the_proxies_listing_names_the_vote_each_proxy_is_for(tmp_path: Path) -> None:
+    setup(tmp_path)
+    given = run_cli(
+        tmp_path, "proxies", "add", "--from", "ALS-JM-01", "--to", "ALS-HT-01", "--motion", "Budget"
+    )
+    assert given.returncode == 0, given.stderr
+    [row] = json.loads(run_cli(tmp_path, "proxies", "--format", "json").stdout)
+    assert row["vote"] == "motion:Budget"
+    assert "For the vote" in run_cli(tmp_path, "proxies").stdout

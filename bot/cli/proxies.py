@@ -28,7 +28,16 @@ from bot.services import elections as election_service
 from bot.settings import Settings
 from bot.store import elections as election_store
 
-COLUMNS = ["proxy_id", "giver_als", "holder_als", "state", "given_at", "vote_at", "revoked_at"]
+COLUMNS = [
+    "proxy_id",
+    "giver_als",
+    "holder_als",
+    "state",
+    "given_at",
+    "vote",
+    "vote_at",
+    "revoked_at",
+]
 
 
 def register(sub: Subparsers, lang: str) -> None:

@@ -21,6 +21,7 @@ class ProxyRow(TypedDict):
     given_at: str
     revoked_at: str | None
     vote_at: str | None
+    vote: str | None  # the vote it names: "position:CODE" or "motion:TITLE"; None: the next vote
 
 
 class PublishedResult(TypedDict):
@@ -82,8 +83,8 @@ async def revoke_proxy(conn: aiosqlite.Connection, giver: str, at: str) -> int:
 
 async def proxy_listing(conn: aiosqlite.Connection) -> list[ProxyRow]:
     async with conn.execute(
-        "SELECT proxy_id, giver_als, holder_als, state, given_at, revoked_at, vote_at FROM proxy"
-        " ORDER BY proxy_id"
+        "SELECT proxy_id, giver_als, holder_als, state, given_at, revoked_at, vote_at, vote_kind,"
+        " vote_subject FROM proxy ORDER BY proxy_id"
     ) as cur:
         return [
             ProxyRow(
@@ -94,6 +95,7 @@ async def proxy_listing(conn: aiosqlite.Connection) -> list[ProxyRow]:
                 given_at=row[4],
                 revoked_at=row[5],
                 vote_at=row[6],
+                vote=f"{row[7]}:{row[8]}" if row[7] else None,
             )
             async for row in cur
         ]
