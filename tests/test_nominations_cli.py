@@ -182,3 +182,25 @@ async def _two_candidates(tmp_path: Path, region_file: str) -> None:
             )
     finally:
         await conn.close()
+
+
+def test_a_draw_re_check_reads_the_names_as_the_tally_did(tmp_path: Path) -> None:
+    """Found in review (issue 17.4): `election draw --seed S --among ... --position P` maps names
+    typed without accents or by alias to the vote's candidates, so the re-check hashes what the
+    tally hashed."""
+    env = region_with_this_year(tmp_path)
+    run_cli(
+        tmp_path, "nominations", "open", "--position", "alac member even", "--closes", "20", **env
+    )
+    asyncio.run(_two_candidates(tmp_path, env["LACRALO_REGION_FILE"]))
+    base = ("election", "draw", "--seed", "seed-0", "--format", "json")
+    exact = run_cli(tmp_path, *base, "--among", "Keisha Brown,Jean-Baptiste Étienne", **env)
+    typed = run_cli(
+        tmp_path,
+        *base,
+        *("--among", "keisha brown,Jean Baptiste Etienne", "--position", "alac member even"),
+        **env,
+    )
+    assert typed.returncode == 0, typed.stderr
+    assert json.loads(typed.stdout)["digest"] == json.loads(exact.stdout)["digest"]
+    assert json.loads(typed.stdout)["order"] == ["Jean-Baptiste Étienne", "Keisha Brown"]

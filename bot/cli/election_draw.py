@@ -19,12 +19,14 @@ from bot.cli.common import OK, USAGE, Subparsers, actor, in_store
 from bot.cli.nominations import position_code
 from bot.cli.output import message, print_json, print_table
 from bot.deps import iso, utc_now
+from bot.domain import ballots
 from bot.domain.draw import Draw, SeedKind, draw, seed_hash
 from bot.i18n import t
 from bot.region import Region
 from bot.services import draws
 from bot.services.draws import SeedUse
 from bot.settings import Settings
+from bot.store import nominations as nomination_store
 from bot.texts.nominations import position_name
 
 
@@ -111,6 +113,11 @@ def _recompute(args: argparse.Namespace, settings: Settings) -> int:
     """Redo the draw from the revealed seed; with a vote named, say whether it was committed."""
     lang = settings.language
     names = args.among.split(",")
+    if args.position is not None:  # the names as the tally drew them, whatever their spelling
+        typed = names
+        names = in_store(
+            settings, lambda conn, region: _as_candidates(conn, region, args.position, typed, lang)
+        )
     result = draw(args.seed, names) if any(n.strip() for n in names) else None
     if result is None or len(result.order) < 2:
         shown = " | ".join(result.order) if result else ""
@@ -128,6 +135,27 @@ def _recompute(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _print_steps(result, lang)
     return OK
+
+
+async def _as_candidates(
+    conn: aiosqlite.Connection, region: Region, position: str, names: list[str], lang: str
+) -> list[str]:
+    """Each typed name as the position's valid candidacy it names (accents, case and aliases
+    aside, as ballots are read), so the re-check hashes what the tally hashed; a name that is
+    no candidate is kept as typed."""
+    code = position_code(region, position, [], lang)
+    period = await nomination_store.latest_period(conn, code) if code else None
+    if period is None:
+        return names
+    found = await nomination_store.candidates_with_aliases(conn, period.period_id)
+    index = ballots.candidate_index({name: aliases for _, name, aliases in found})
+    mapped = []
+    for typed in names:
+        choice = ballots.read_choice(typed, index)
+        mapped.append(
+            choice.candidate if isinstance(choice, ballots.Choice) and choice.candidate else typed
+        )
+    return mapped
 
 
 async def _check(
