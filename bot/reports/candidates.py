@@ -147,7 +147,7 @@ def _position_round(rows: list[RoundEntry], state: str, region: Region, lang: st
     first = rows[0]
     code = first["position"]
     candidates = [_candidate(e, region, lang) for e in rows if e["nomination_id"] is not None]
-    outcome = first["period_outcome"] if state == "closed" else None
+    outcome = _round_outcome(rows) if state == "closed" else None
     return PositionRound(
         period_id=first["period_id"],
         code=code,
@@ -163,6 +163,13 @@ def _position_round(rows: list[RoundEntry], state: str, region: Region, lang: st
         outcome=t(f"nominations.outcome_label.{outcome}", lang) if outcome else None,
         candidates=candidates,
     )
+
+
+def _round_outcome(rows: list[RoundEntry]) -> str | None:
+    """How the round ended: once its vote is published, "elected" rather than "to a vote"."""
+    if any(e["outcome"] == "elected" for e in rows):
+        return "elected"
+    return rows[0]["period_outcome"]
 
 
 def _candidate(entry: RoundEntry, region: Region, lang: str) -> CandidateRow:
@@ -198,7 +205,7 @@ def _candidate(entry: RoundEntry, region: Region, lang: str) -> CandidateRow:
 
 def _past_round(rows: list[RoundEntry], region: Region, lang: str) -> PastRound:
     first = rows[0]
-    outcome = first["period_outcome"]
+    outcome = _round_outcome(rows)
     return PastRound(
         code=first["position"],
         name=_position_name(first["position"], region, lang),

@@ -107,6 +107,7 @@ async def test_from_the_call_to_the_published_result(tmp_path: Path) -> None:
         async with bot.session.get(bot.url + "/candidates?lang=en") as resp:
             candidates_page = await resp.text()
         assert "elected" in candidates_page and "not elected" in candidates_page
+        assert "to a vote" not in candidates_page  # the round says how it ended
 
 
 async def test_an_acclaimed_position_has_no_vote(tmp_path: Path) -> None:
