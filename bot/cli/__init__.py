@@ -8,27 +8,13 @@ assembles them in the order `--help` lists them. Exit statuses and where the out
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import re
 import sys
 
 from bot import __version__
-from bot.cli import (
-    audit,
-    backfill,
-    digest,
-    election,
-    lists,
-    meetings,
-    nominations,
-    outbox,
-    participation,
-    proxies,
-    roster,
-    run,
-    status,
-)
 from bot.cli.common import OK, REJECTED, USAGE, Command
 from bot.cli.output import message
 from bot.domain.errors import BadInput, BotError
@@ -37,20 +23,23 @@ from bot.region import RegionError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import StoreError
 
+# The command groups, each a module of this package with its `register`, in the order `--help`
+# lists them. A run imports only the group it runs (the others are named for --help alone):
+# importing every group and its services cost most of a command's start-up time.
 GROUPS = (
-    run,
-    roster,
-    meetings,
-    status,
-    election,
-    nominations,
-    proxies,
-    outbox,
-    participation,
-    lists,
-    backfill,
-    audit,
-    digest,
+    "run",
+    "roster",
+    "meetings",
+    "status",
+    "election",
+    "nominations",
+    "proxies",
+    "outbox",
+    "participation",
+    "lists",
+    "backfill",
+    "audit",
+    "digest",
 )
 SETTING_PROBLEMS = {
     "int_parsing": "cli.setting_problem.not_a_number",
@@ -64,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     """The `lacralo-bot` and `python -m bot` entry point: help in LACRALO_LANGUAGE even when
     the other settings cannot be read, then the settings, the log, and the command."""
     lang = language_or_default(os.environ.get("LACRALO_LANGUAGE"), "en")
-    args = build_parser(lang).parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    named = next((w for w in words if not w.startswith("-")), None)
+    args = build_parser(lang, only=named if named in GROUPS else None).parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -92,14 +83,18 @@ def _reader_left() -> int:
     return OK
 
 
-def build_parser(lang: str) -> argparse.ArgumentParser:
+def build_parser(lang: str, only: str | None = None) -> argparse.ArgumentParser:
+    """Every group's commands; with `only`, that group's, the others named for --help."""
     parser = argparse.ArgumentParser(
         prog="lacralo-bot", description=t("cli.help.description", lang)
     )
     parser.add_argument("--version", action="version", version=f"lacralo-bot {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
-    for group in GROUPS:
-        group.register(sub, lang)
+    for name in GROUPS:
+        if only is None or name == only:
+            importlib.import_module(f"{__name__}.{name}").register(sub, lang)
+        else:
+            sub.add_parser(name, help=t(f"cli.help.{name}", lang))
     return parser
 
 
