@@ -305,27 +305,6 @@ async def set_outcome(conn: aiosqlite.Connection, nomination_id: int, outcome: s
     )
 
 
-async def live_in_subregion(conn: aiosqlite.Connection, period_id: int, subregion: str) -> int:
-    marks = ", ".join("?" * len(LIVE))
-    async with conn.execute(
-        "SELECT count(*) FROM nomination n JOIN person p ON p.person_id = n.candidate_id"
-        f" JOIN als a ON a.als_id = p.als_id WHERE n.period_id = ? AND n.state IN ({marks})"
-        " AND a.subregion = ?",
-        (period_id, *LIVE, subregion),
-    ) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
-
-
-async def valid_candidates(conn: aiosqlite.Connection, period_id: int) -> list[str]:
-    async with conn.execute(
-        "SELECT p.name FROM nomination n JOIN person p ON p.person_id = n.candidate_id"
-        " WHERE n.period_id = ? AND n.state = 'valid' ORDER BY p.name",
-        (period_id,),
-    ) as cur:
-        return [row[0] async for row in cur]
-
-
 def _reason(text: str | None) -> dict[str, Any] | None:
     return dict(json.loads(text)) if text else None
 

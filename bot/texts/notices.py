@@ -25,10 +25,6 @@ from bot.texts.meetings import title_of, zone_label
 QUIET = ("status.reason.reading", "status.reason.records_since")
 
 
-def languages_for(als_language: str, announcement: tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys([als_language, *announcement]))
-
-
 @dataclass(frozen=True)
 class NextCall:
     """The next monthly call, as a notice tells the ALS what to do next."""
