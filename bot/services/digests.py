@@ -88,11 +88,10 @@ async def call_reports(
         (None, settings.announce_channel),
     ]
     queued = 0
+    langs = await announcements.languages(conn, region)
     for key, meeting in due:
         present = await meeting_attendance.als_present(conn, meeting["meeting_id"])
-        payload = notices.call_report(
-            meeting, present, warned, region, await announcements.languages(conn, region)
-        )
+        payload = notices.call_report(meeting, present, warned, region, langs)
         async with transaction(conn):
             queued += await queue_for(conn, settings, key, recipients, payload, now)
     return queued

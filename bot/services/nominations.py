@@ -36,6 +36,17 @@ class Closed:
     names: list[str]  # the valid candidates
 
 
+def _known(region: Region, position: str) -> None:
+    """Refuses a position the region file does not name, listing those it does."""
+    if position not in region.positions:
+        raise RuleViolation(
+            Reason(
+                "nominations.unknown_position",
+                {"position": position, "known": ", ".join(region.positions)},
+            )
+        )
+
+
 def seat_of(
     region: Region,
     position: str,
@@ -45,13 +56,7 @@ def seat_of(
 ) -> rules.Seat:
     """The seat: where it rotates to (the round's own sub-region when it has one), and for an
     ALAC seat the other seat's holder (Operating Principles art. 8)."""
-    if position not in region.positions:
-        raise RuleViolation(
-            Reason(
-                "nominations.unknown_position",
-                {"position": position, "known": ", ".join(region.positions)},
-            )
-        )
+    _known(region, position)
     subregion = subregion or rules.rotation_subregion(region.rotation, position, year, vacancy)
     if subregion is None:
         raise RuleViolation(
@@ -77,13 +82,7 @@ def _where_it_rotates(
     Operating Principles 7.2.a: the rotation table decides. A vacancy keeps the sub-region of the
     seat's last election (2021 rules, art. 19). A year the table has no row for: the sub-region
     that continues the table's cycle, but only once the Secretariat confirms it (audited)."""
-    if position not in region.positions:
-        raise RuleViolation(
-            Reason(
-                "nominations.unknown_position",
-                {"position": position, "known": ", ".join(region.positions)},
-            )
-        )
+    _known(region, position)
     if confirmed is not None and confirmed not in region.subregions:
         known = ", ".join(region.subregions)
         raise RuleViolation(
