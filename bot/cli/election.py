@@ -35,7 +35,6 @@ from bot.i18n import t
 from bot.region import Region
 from bot.reports import roll as roll_report
 from bot.reports import tally as tally_report
-from bot.reports import utc_minute
 from bot.services import draws, votes
 from bot.services import elections as election_service
 from bot.settings import Settings
@@ -136,14 +135,7 @@ def _publish_roll(args: argparse.Namespace, settings: Settings) -> int:
         if ref is None:
             return None
         found = await votes.publish_roll(conn, region, ref, opens, now, actor())
-        return t(
-            "election.roll_published",
-            lang,
-            vote=votes.title_of(region, ref, lang),
-            voters=len(found.roll["voters"]),
-            opens=utc_minute(found.opens_at),
-            hash=found.roll_hash,
-        )
+        return roll_report.published_line(found, region, lang)
 
     said = attempt(settings, work)
     if said is None:

@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain.weights import Reading
 from bot.i18n import t
 from bot.region import Region
-from bot.reports import weight, yes_no
+from bot.reports import utc_minute, weight, yes_no
 from bot.store.votes import PublishedVote
 
 LITERAL_CAP = Reading.LITERAL_CAP.value
@@ -119,6 +119,6 @@ def published_line(published: PublishedVote | None, region: Region, lang: str) -
         lang,
         vote=subject or "—",
         voters=len(published.roll["voters"]),
-        opens=published.opens_at[:16].replace("T", " ") + " UTC",
+        opens=utc_minute(published.opens_at),
         hash=published.roll_hash,
     )

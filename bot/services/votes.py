@@ -202,9 +202,12 @@ async def count_vote(
     )
     counted.second_among = tied
     if index is None:
-        countries = {v["als_id"]: v["country"] for v in roll["voters"]}
-        sides = {b["als_id"]: b["choice"] for b in counted.ballots}
-        counted.motion = motion_outcome(region, ref, result, recapped_sides(countries, sides))
+        recapped = None  # only the recap-each-side reading of a motion weighs each side anew
+        if ref.kind == "motion" and _motion_sides(region) == "recap-each-side":
+            countries = {v["als_id"]: v["country"] for v in roll["voters"]}
+            sides = {b["als_id"]: b["choice"] for b in counted.ballots}
+            recapped = recapped_sides(countries, sides)
+        counted.motion = motion_outcome(region, ref, result, recapped)
         result.winner, result.tied, result.draw = None, [], None  # yes and no are not candidates
     return counted
 
@@ -271,8 +274,13 @@ def _who_voted_what(
     ]
 
 
+def _motion_sides(region: Region) -> str:
+    """Rule 12.9(e)'s reading for motions (region file `election_policy.motion_sides`)."""
+    return str(region.election_policy.get("motion_sides", "same-coefficients"))
+
+
 def motion_outcome(
-    region: Region, ref: VoteRef, result: Tally, recapped: dict[str, Fraction]
+    region: Region, ref: VoteRef, result: Tally, recapped: dict[str, Fraction] | None
 ) -> dict[str, Any]:
     """A motion passes when its weighted yes is greater than its weighted no (a tie fails;
     abstentions count for the quorum only; seed 004). The single-candidate poll restarts the
@@ -281,10 +289,10 @@ def motion_outcome(
     yes, no = by.get(YES), by.get(NO)
     poll = ref.kind == "position"
     unweighted = poll and region.election_policy.get("poll_count", "weighted") == "unweighted"
-    sides = str(region.election_policy.get("motion_sides", "same-coefficients"))
+    sides = _motion_sides(region)
     y: Fraction | int = (yes.votes if unweighted else yes.weighted_votes) if yes else 0
     n: Fraction | int = (no.votes if unweighted else no.weighted_votes) if no else 0
-    if not poll and sides == "recap-each-side":
+    if not poll and recapped is not None:
         y, n = recapped[YES], recapped[NO]
     if poll:
         return {

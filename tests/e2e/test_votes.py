@@ -341,3 +341,19 @@ async def test_declined_and_refused_nominees_are_not_choices(tmp_path: Path) -> 
             candidates=["A", "B"],
         )
         assert [i.line for i in counted.invalid] == [2]
+
+
+async def test_a_motion_under_the_recap_each_side_reading(tmp_path: Path) -> None:
+    """Rule 12.9(e) read literally: each side of a motion weighted on its own, said."""
+    from dataclasses import replace
+
+    async with a_round(tmp_path) as r:
+        conn, region = r.bot.deps.store, r.bot.deps.region
+        recap = replace(
+            region, election_policy=region.election_policy | {"motion_sides": "recap-each-side"}
+        )
+        cast = ballots(("ALS-AR-01", "yes"), ("ALS-BR-01", "no"), ("ALS-HT-01", "oui"))
+        counted = await votes.count_vote(conn, recap, cast, VoteRef("motion", "M"), r.moment["now"])
+        assert counted.motion is not None
+        assert counted.motion["reading"] == "recap-each-side" and counted.motion["passed"] is True
+        assert counted.motion["yes"] > counted.motion["no"] > 0
