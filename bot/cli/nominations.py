@@ -82,7 +82,7 @@ def position_code(region: Region, text: str, open_codes: list[str], lang: str) -
     """The position a name means (code, or a name in any language; a name two seats share means
     the one in `open_codes` when only one is); None after saying why. Every CLI command that
     names a position reads it here."""
-    index = position_index({code: p.forms() for code, p in region.positions.items()})
+    index = position_index(region.position_forms())
     words = text.split()
     match = match_position(index, words)
     if match is None or match.used != len(words):

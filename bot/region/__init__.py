@@ -102,6 +102,10 @@ class Region:
     election_policy: dict[str, Any] = field(default_factory=dict)
     participation_kinds: dict[str, ParticipationKind] = field(default_factory=dict)
 
+    def position_forms(self) -> dict[str, tuple[str, ...]]:
+        """Each position's code -> every way to write it (bot/domain/positions.py reads them)."""
+        return {code: p.forms() for code, p in self.positions.items()}
+
     def subregion_of(self, country: str) -> str | None:
         found = self.countries.get(country.upper())
         return found.subregion if found else None

@@ -23,7 +23,7 @@ class Named:
 
 def _index(region: Region) -> PositionIndex:
     """Built per command: a few dozen forms, cheaper than keeping one per region object."""
-    return position_index({code: p.forms() for code, p in region.positions.items()})
+    return position_index(region.position_forms())
 
 
 def _said(args: tuple[str, ...]) -> str:
