@@ -30,7 +30,8 @@ def build(path: Path) -> None:
     start = datetime(2016, 1, 1, tzinfo=UTC)
     with sqlite3.connect(path) as db:
         db.executemany(
-            "INSERT INTO als VALUES (?, ?, ?, ?, ?, 'es', 'now')",
+            "INSERT INTO als (als_id, name, country, subregion, accredited_on, language,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, 'es', 'now')",
             [
                 (
                     f"ALS-{i:03d}",

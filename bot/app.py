@@ -18,16 +18,27 @@ from typing import TypeVar
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 
-from bot.deps import Deps
+from bot.deps import Deps, utc_now
 from bot.domain.errors import StartupError
 from bot.domain.reasons import Reason
 from bot.i18n import t
 from bot.region import load_region
 from bot.scheduler import Scheduler
+from bot.services import backup as backups
 from bot.services.outbox import Sender
 from bot.settings import Settings
-from bot.store import open_store
-from bot.transports import http, mail_out, slack, slack_out, smtp, zoom
+from bot.store import audit_log, open_store
+from bot.transports import (
+    http,
+    http_server,
+    mail_out,
+    metrics_http,
+    peers,
+    slack,
+    slack_out,
+    smtp,
+    zoom,
+)
 
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
@@ -60,6 +71,7 @@ def build_web_app(deps: Deps, slack_app: AsyncApp | None = None) -> web.Applicat
     web_app = http.build_app(deps)
     web_app.router.add_post("/zoom/events", zoom.make_endpoint(deps))
     web_app.router.add_post("/slack/events", slack.make_endpoint(slack_app))
+    web_app.router.add_get("/metrics", metrics_http.make_endpoint(deps))
     return web_app
 
 
@@ -68,8 +80,12 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     lang = settings.language
     async with AsyncExitStack() as stack:
+        # Issue 21: the lock `restore` checks (one bot per database), then a backup if migrations
+        # are pending and LACRALO_BACKUP_DIR is set.
+        stack.callback((await backups.claim(settings, utc_now())).release)
         conn = await open_store(settings.db_path, settings.db_busy_timeout_ms)
         stack.push_async_callback(conn.close)
+        audit_log.sign_with(conn, settings.audit_key)  # issue 20: tag entries when a key is set
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
 
@@ -78,19 +94,25 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         runner = web.AppRunner(build_web_app(deps, slack_app), access_log=None)
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
-        await _listen(
+        # Issue 20: one count of connections for every receiver, against one budget of sockets.
+        caps = peers.connection_caps(settings)
+        stack.callback(caps.flush)  # the last minute's count of refusals, if any
+        listener = await _listen(
             "http",
             settings.http_host,
             settings.http_port,
-            web.TCPSite(runner, settings.http_host, settings.http_port).start(),
+            http_server.listen(
+                runner, settings.http_host, settings.http_port, caps, settings.idle_timeout_s
+            ),
         )
+        stack.callback(listener.close)  # before runner.cleanup closes the connections
         _running(deps, "http", f"http://{settings.http_host}:{settings.http_port}/")
 
         server = await _listen(
             "smtp",
             settings.smtp_host,
             settings.smtp_port,
-            smtp.start_server(deps, settings.smtp_host, settings.smtp_port),
+            smtp.start_server(deps, settings.smtp_host, settings.smtp_port, caps=caps),
         )
         stack.push_async_callback(_close_server, server)
         _running(deps, "smtp", f"{settings.smtp_host}:{settings.smtp_port}")
@@ -99,7 +121,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
                 "lmtp",
                 settings.smtp_host,
                 settings.lmtp_port,
-                smtp.start_server(deps, settings.smtp_host, settings.lmtp_port, lmtp=True),
+                smtp.start_server(
+                    deps, settings.smtp_host, settings.lmtp_port, lmtp=True, caps=caps
+                ),
             )
             stack.push_async_callback(_close_server, lmtp)
             _running(deps, "lmtp", f"{settings.smtp_host}:{settings.lmtp_port}")

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from bot.deps import Deps
 from bot.i18n import t
+from bot.services import backup as backups
 from bot.services import digests, month_digest, nominations
 from bot.services import outbox as outbox_service
 from bot.services import status as status_service
@@ -55,6 +56,8 @@ class Scheduler:
         """One round: the daily status refresh when due, reminders, reports and digests, then the
         outbox."""
         now = self.deps.clock()
+        # Issue 21: once a UTC day into LACRALO_BACKUP_DIR; a failure is logged, never raised.
+        await backups.scheduled(self.deps.settings, now)
         if self.refresh_due(now):
             report = await status_service.refresh(
                 self.deps.store, self.deps.region, self.deps.settings, now, "scheduler"

@@ -7,13 +7,15 @@ than deriving it from a prefix: Slack and Zoom variables keep the names their co
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Port = Annotated[int, Field(ge=1, le=65535)]
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 LANGUAGES = ("en", "es", "pt", "fr")
 
 
@@ -36,11 +38,22 @@ class Settings(BaseSettings):
     db_busy_timeout_ms: int = Field(
         5000, ge=0, le=600_000, validation_alias=_env("LACRALO_DB_BUSY_TIMEOUT_MS")
     )
+    # Issue 21: the scheduler's daily checked backup goes here (none when empty), the newest
+    # LACRALO_BACKUP_KEEP kept; a backup is also made here before migrations change the file.
+    backup_dir: Path | None = Field(None, validation_alias=_env("LACRALO_BACKUP_DIR"))
+    backup_keep: int = Field(14, ge=1, le=3650, validation_alias=_env("LACRALO_BACKUP_KEEP"))
     region_file: Path | None = Field(None, validation_alias=_env("LACRALO_REGION_FILE"))
     language: str = Field(
         "en", pattern="^(en|es|pt|fr)$", validation_alias=_env("LACRALO_LANGUAGE")
     )
     log_level: str = Field("INFO", validation_alias=_env("LACRALO_LOG_LEVEL"))
+    log_format: str = Field(
+        "text", pattern="^(text|json)$", validation_alias=_env("LACRALO_LOG_FORMAT")
+    )
+    # Who may read GET /metrics besides loopback (issue 21): comma-separated networks.
+    metrics_networks: str = Field("", validation_alias=_env("LACRALO_METRICS_NETWORKS"))
+    # Reverse proxies whose X-Forwarded-For is believed (issue 20): comma-separated networks.
+    trusted_proxies: str = Field("", validation_alias=_env("LACRALO_TRUSTED_PROXIES"))
 
     smtp_host: str = Field("127.0.0.1", validation_alias=_env("LACRALO_SMTP_HOST"))
     smtp_port: Port = Field(8025, validation_alias=_env("LACRALO_SMTP_PORT"))
@@ -52,6 +65,29 @@ class Settings(BaseSettings):
     # attachments never are.
     command_max_text_bytes: int = Field(
         256 * 1024, ge=1024, validation_alias=_env("LACRALO_COMMAND_MAX_TEXT_BYTES")
+    )
+    # Issue 20, part 1: what one connection may cost (SMTP, LMTP and HTTP alike). A connection
+    # that completes no command line or request head within the idle timeout is closed; one that
+    # delivers no message within the transaction timeout too (RFC 5321 section 4.5.3.2.6 gives a
+    # client 10 minutes for a message's DATA). Past the per-address or the global cap a new
+    # connection is closed at once; trusted relays are exempt from the first and keep reserved
+    # slots under the second (bot/transports/peers.py).
+    idle_timeout_s: float = Field(
+        30.0, gt=0, le=3600, validation_alias=_env("LACRALO_IDLE_TIMEOUT_S")
+    )
+    transaction_timeout_s: float = Field(
+        600.0, gt=0, le=86_400, validation_alias=_env("LACRALO_TRANSACTION_TIMEOUT_S")
+    )
+    max_connections_per_address: int = Field(
+        20, ge=1, le=100_000, validation_alias=_env("LACRALO_MAX_CONNECTIONS_PER_ADDRESS")
+    )
+    max_connections: int = Field(
+        400, ge=2, le=1_000_000, validation_alias=_env("LACRALO_MAX_CONNECTIONS")
+    )
+    # The relays trusted to deliver list mail (PRODUCT.md), comma-separated networks or addresses.
+    smtp_trusted_networks: Annotated[tuple[IPNetwork, ...], NoDecode] = Field(
+        (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")),
+        validation_alias=_env("LACRALO_SMTP_TRUSTED_NETWORKS"),
     )
 
     http_host: str = Field("127.0.0.1", validation_alias=_env("LACRALO_HTTP_HOST"))
@@ -106,6 +142,27 @@ class Settings(BaseSettings):
     secretariat_contact: str | None = Field(
         None, validation_alias=_env("LACRALO_SECRETARIAT_CONTACT")
     )
+    # Issue 20: when set, each audit entry also carries an HMAC-SHA256 tag under this key, which
+    # whoever holds the database file cannot recompute; keep it off the machine's backups.
+    audit_key: str | None = Field(None, validation_alias=_env("LACRALO_AUDIT_KEY"))
+
+    @field_validator("smtp_trusted_networks", mode="before")
+    @classmethod
+    def _network_list(cls, value: object) -> object:
+        """`"127.0.0.0/8, ::1"` as networks; a bare address is a /32 (or /128)."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            return tuple(ipaddress.ip_network(part, strict=False) for part in parts)
+        return value
+
+    @field_validator("metrics_networks", "trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        """Each comma-separated part an address or network ('10.0.0.0/24'), checked at start-up."""
+        for part in value.split(","):
+            if part.strip():
+                ipaddress.ip_network(part.strip(), strict=False)
+        return value
 
     def page_link(self, path: str, lang: str) -> str:
         """An absolute link to a public page in a language, for messages."""

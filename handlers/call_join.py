@@ -16,7 +16,7 @@ log = logging.getLogger("lacralo_bot.call_join")
 async def handle(deps: Deps, event: CallJoin | CallLeave) -> JoinRecorded | bool:
     """Returns once the join (or the leave's duration) is committed."""
     if isinstance(event, CallLeave):
-        return await record_leave(deps.store, event)
+        return await record_leave(deps.store, event, deps.clock())
     recorded = await record_join(deps.store, event, deps.clock())
     # Who could not be matched is news for the Secretariat; the rest is routine.
     routine = recorded.outcome in (JoinOutcome.MATCHED, JoinOutcome.DUPLICATE)

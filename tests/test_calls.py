@@ -1,9 +1,13 @@
-"""Zoom meeting numbers as the webhook, the reports and the command line give them."""
+"""Zoom meeting numbers as the webhook, the reports and the command line give them; how long each
+join lasted, from leaves that arrive in any order (issue 19, part 3)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from bot.zoom import durations
 from bot.zoom.events import normalise_meeting_id
 
 
@@ -28,3 +32,29 @@ from bot.zoom.events import normalise_meeting_id
 )
 def test_normalise_meeting_id(given: object, expected: str) -> None:
     assert normalise_meeting_id(given) == expected
+
+
+T0 = datetime(2026, 11, 17, 15, 0, tzinfo=UTC)
+
+
+def _at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("joins", "leaves", "expected"),
+    [
+        pytest.param([0], [47.5], [2850], id="one join, its leave"),
+        pytest.param([0], [], [None], id="still in the call: no duration yet"),
+        pytest.param([0, 25], [20, 90], [1200, 3900], id="dropped and came back"),
+        pytest.param([25, 0], [90, 20], [3900, 1200], id="any order of arrival"),
+        pytest.param([0, 25], [90], [None, 3900], id="the first leave was lost: not guessed"),
+        pytest.param([0], [-5, 30, 60], [1800], id="a leave before the join is another's"),
+        pytest.param([0], [0], [0], id="left at once"),
+        pytest.param([0], [31 * 60], [None], id="longer than any Zoom call: another occurrence"),
+    ],
+)
+def test_each_join_lasts_until_the_first_leave_before_the_next_join(
+    joins: list[float], leaves: list[float], expected: list[int | None]
+) -> None:
+    assert durations.pair([_at(j) for j in joins], [_at(x) for x in leaves]) == expected

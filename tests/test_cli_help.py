@@ -15,7 +15,7 @@ from tests.cli_helpers import run_cli
 # Each command group and its commands, in the order `--help` lists them.
 GROUPS = {
     "run": [],
-    "roster": ["import", "export"],
+    "roster": ["import", "export", "remove"],
     "meetings": ["add", "list", "cancel", "move", "held", "show"],
     "status": [],
     "election": ["roll", "tally", "draw"],
@@ -23,10 +23,13 @@ GROUPS = {
     "proxies": ["add", "revoke"],
     "outbox": [],
     "participation": ["add", "remove"],
+    "unmatched": ["assign", "dismiss", "unassign", "undismiss"],
     "lists": [],
     "backfill": ["mbox", "zoom-report"],
-    "audit": ["verify", "list"],
+    "audit": ["verify", "list", "export"],
     "digest": ["send"],
+    "backup": [],
+    "restore": [],
 }
 
 

@@ -85,6 +85,7 @@ WAY = notices.Way(
     zones=("America/Port-au-Prince",),
 )
 RALO = "LACRALO"
+AUDIT_HEAD = "57:" + "3f0a" * 16  # issue 20: the audit log's head, published in every digest
 
 MEETING = {
     "meeting_id": 7,
@@ -153,6 +154,7 @@ CASES: dict[str, Callable[[str], dict[str, Any]]] = {
         "2026-11",
         [lang],
         RALO,
+        AUDIT_HEAD,
     ),
     "status_inactive": lambda lang: notices.status_notice(HAITI, INACTIVE, [lang], RALO, None, WAY),
     "status_correction": lambda lang: notices.status_notice(
@@ -163,7 +165,7 @@ CASES: dict[str, Callable[[str], dict[str, Any]]] = {
     ),
     "warning": lambda lang: notices.warning_notice(HAITI, WARNED, [lang], RALO, WAY),
     "digest": lambda lang: notices.digest(
-        [(HAITI, INACTIVE)], [], [], [lang], RALO, "2026-11-18", [(HAITI, WARNED)]
+        [(HAITI, INACTIVE)], [], [], [lang], RALO, "2026-11-18", [(HAITI, WARNED)], AUDIT_HEAD
     ),
     "month_digest": lambda lang: notices.month_digest(
         "2026-11",
@@ -171,6 +173,7 @@ CASES: dict[str, Callable[[str], dict[str, Any]]] = {
         [HAITI],
         [lang],
         RALO,
+        AUDIT_HEAD,
     ),
 }
 

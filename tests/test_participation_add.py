@@ -82,6 +82,7 @@ def test_add_is_audited_and_listed_with_its_source_in_time_order(roster: Path) -
         "occurred_at": "2023-02-25T00:00:00+00:00",
         "activity_id": 1,
         "note": NOTE,
+        "duration_min": None,
     }
     assert [e["kind"] for e in _log(roster, "--als", "ALS-BR-01")] == ["list_post"]
     assert [e["kind"] for e in _log(roster, "--als", "ALS-AR-01")] == ["list_post", "working_group"]

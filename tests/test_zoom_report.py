@@ -1,12 +1,19 @@
-"""Zoom participant reports: BOM, Spanish headers, summary block, repeated joins; via the CLI."""
+"""Zoom participant reports: every interface language, old and new column names, summary block,
+BOM, `;`, 12/24-hour clocks, the date order; repeated joins; via the CLI (issue 19, part 2)."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from subprocess import CompletedProcess
 from zoneinfo import ZoneInfo
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.i18n import render
 from bot.zoom.report import parse_report
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
@@ -245,3 +252,244 @@ def test_backfill_refuses_a_zoom_id_that_is_no_meeting_number(tmp_path: Path) ->
     path.write_text(ENGLISH, encoding="utf-8")
     done = run_cli(tmp_path, "backfill", "zoom-report", str(path), "--zoom-id", "abc")
     assert done.returncode == 2 and "abc is not a Zoom meeting number" in done.stderr, done.stderr
+
+
+# Issue 19, part 2: the same call (5 November 2026, 12:00 in Bogota, UTC-5) as each Zoom interface
+# exports it (tests/fixtures/zoom/, written for these tests). Day 5 of month 11: only the interface
+# language tells the date order, so a wrong guess would put every join in May.
+FIXTURES = Path(__file__).parent / "fixtures" / "zoom"
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+def _utc(hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(2026, 11, 5, hour + 5, minute, second, tzinfo=UTC)
+
+
+# Each report's joins: (name, e-mail, joined at UTC, seconds stayed)
+CALL = [
+    ("María Pérez - AFUI", None, _utc(12, 1, 5), 39 * 60),
+    ("María Pérez - AFUI", None, _utc(12, 45), 45 * 60),
+    ("Keisha Brown", "keisha.brown@example.org", _utc(12, 2), 88 * 60),
+    ("Persona Desconocida", None, _utc(12, 3), 7 * 60),
+]
+# Without a duration column, the leave time gives it, to the second.
+CALL_FROM_LEAVES = [
+    (name, email, at, seconds)
+    for (name, email, at, _), seconds in zip(CALL, [2335, 2700, 5280, 420], strict=True)
+]
+VARIANTS = {
+    "en_old_summary.csv": ("English, old names, summary block, BOM, 12-hour", CALL),
+    "en_new_waiting_room.csv": ("English, new names, 24-hour, waiting room", CALL),
+    "es_old_summary.csv": ("Spanish, old names, summary block, BOM", CALL),
+    "es_new_semicolon_12h.csv": ("Spanish, new names, `;`, 'p. m.' with no-break space", CALL),
+    "es_correo_no_duration.csv": ("Spanish, 'Correo electrónico', no duration", CALL_FROM_LEAVES),
+    "pt_old.csv": ("Portuguese, old names ('Hora de entrada'), BOM", CALL),
+    "pt_new_summary.csv": ("Portuguese, new names ('Ingressar na hora'), summary block", CALL),
+    "fr_semicolon_summary.csv": ("French, `;`, summary block, curly apostrophe, BOM", CALL),
+}
+
+
+@pytest.mark.parametrize("fixture", list(VARIANTS), ids=[v[0] for v in VARIANTS.values()])
+def test_every_interface_language_old_and_new_names_reads_the_same_call(fixture: str) -> None:
+    report = parse_report((FIXTURES / fixture).read_bytes(), "85218486288", BOGOTA)
+    joins = [(j.name, j.email, j.joined_at, j.duration_s) for j in report.joins]
+    assert joins == VARIANTS[fixture][1]
+    assert all(j.meeting_id == "85218486288" for j in report.joins)
+    if fixture == "en_new_waiting_room.csv":  # the row spent waiting to be let in is not attendance
+        assert [(line, r.key) for line, r in report.rejected] == [(6, "zoomreport.waiting_room")]
+    else:
+        assert report.rejected == []
+
+
+def test_dates_that_read_only_one_way_decide_over_the_interface_language() -> None:
+    """A Spanish header over a file a spreadsheet re-saved month first: 11/17 has no month 17."""
+    data = "Nombre,Hora de entrada\nKeisha Brown,11/17/2026 12:02\nAna,11/05/2026 12:03\n"
+    report = parse_report(data.encode(), "85218486288", ZoneInfo("UTC"))
+    assert report.date_order == "mdy"
+    assert [j.joined_at.date().isoformat() for j in report.joins] == ["2026-11-17", "2026-11-05"]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("05/11/2026 12:00:00 a. m.", datetime(2026, 11, 5, 0, 0, tzinfo=UTC)),
+        ("05/11/2026 12:30 p.m.", datetime(2026, 11, 5, 12, 30, tzinfo=UTC)),
+        ("05/11/2026 01:30:00\u202fPM", datetime(2026, 11, 5, 13, 30, tzinfo=UTC)),
+        ("2026-11-05 23:59:59", datetime(2026, 11, 5, 23, 59, 59, tzinfo=UTC)),
+        ("05.11.26 07:05", datetime(2026, 11, 5, 7, 5, tzinfo=UTC)),
+    ],
+)
+def test_twelve_and_twenty_four_hour_clocks(stamp: str, expected: datetime) -> None:
+    report = parse_report(f"Nombre,Hora para unirse\nAna,{stamp}\n".encode(), "1", ZoneInfo("UTC"))
+    assert [j.joined_at for j in report.joins] == [expected], report.rejected
+
+
+@pytest.mark.parametrize("stamp", ["05/11/2026 13:00 p. m.", "31/02/2026 10:00", "05/11/2026"])
+def test_times_that_are_no_time_are_named_not_guessed(stamp: str) -> None:
+    report = parse_report(f"Nombre,Hora para unirse\nAna,{stamp}\n".encode(), "1", ZoneInfo("UTC"))
+    assert not report.joins and [(line, r.key) for line, r in report.rejected] == [
+        (2, "zoomreport.bad_time")
+    ]
+
+
+def test_mixed_language_headers_with_ambiguous_dates_are_refused_unless_the_order_is_given() -> (
+    None
+):
+    data = (FIXTURES / "mixed_headers_ambiguous.csv").read_bytes()
+    refused = parse_report(data, "85218486288", BOGOTA)
+    assert not refused.joins
+    [(line, reason)] = refused.rejected
+    assert (line, reason.key) == (0, "zoomreport.ambiguous_dates")
+    assert reason.params["example"] == "05/11/2026 12:01"
+    day_first = parse_report(data, "85218486288", BOGOTA, date_order="dmy")
+    assert [j.joined_at.date().isoformat() for j in day_first.joins] == ["2026-11-05"] * 4
+    month_first = parse_report(data, "85218486288", BOGOTA, date_order="mdy")
+    assert [j.joined_at.date().isoformat() for j in month_first.joins] == ["2026-05-11"] * 4
+
+
+def test_the_override_wins_over_the_interface_language() -> None:
+    data = (FIXTURES / "en_old_summary.csv").read_bytes()  # English: month first
+    report = parse_report(data, "85218486288", BOGOTA, date_order="dmy")
+    assert report.joins[0].joined_at.date().isoformat() == "2026-05-11"
+
+
+def test_an_unknown_header_set_is_refused_naming_the_accepted_ones() -> None:
+    report = parse_report((FIXTURES / "unknown_headers.csv").read_bytes(), "1", BOGOTA)
+    [(line, reason)] = report.rejected
+    assert (line, reason.key) == (0, "zoomreport.no_header")
+    for lang, names in {
+        "en": ['"Name (Original Name)"', '"Join Time"', '"Leave Time"'],
+        "es": ['"Nombre (nombre original)"', '"Hora para unirse"', '"E-mail del usuario"'],
+        "pt": ['"Nome (nome original)"', '"Ingressar na hora"', '"Sair na hora"'],
+        "fr": ['"Nom (nom d\'origine)"', '"Heure d\'arrivée"', '"Durée (minutes)"'],
+    }.items():
+        text = render(reason, lang)
+        assert all(name in text for name in names), (lang, text)
+    assert "the header row must name the person" in render(reason, "en")
+    assert "la fila de encabezado debe nombrar a la persona" in render(reason, "es")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.binary(max_size=3_000),
+        st.lists(
+            st.sampled_from(
+                [
+                    b"Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n",
+                    b"Nombre;Hora para unirse;Hora de salida\n",
+                    b"\xef\xbb\xbf",
+                    b"\xff\xfe",
+                    b"Ana,,05/11/2026 12:00 p. m.,13/13/2026 25:61,",
+                    b"x;99/99/9999 99:99;1e309\n",
+                    b'"unterminated,',
+                    b"\x00\r\n",
+                    b"0001-01-01 00:00:00,9999-12-31 23:59:59,",
+                ]
+            ),
+            max_size=12,
+        ).map(b"".join),
+    ),
+    st.sampled_from([None, "dmy", "mdy", "ymd"]),
+)
+def test_the_parser_never_crashes_on_arbitrary_bytes(data: bytes, order: str | None) -> None:
+    report = parse_report(data, "1", ZoneInfo("Pacific/Kiritimati"), order)
+    assert len(report.joins) == len(report.lines)
+    for join in report.joins:
+        assert join.joined_at.utcoffset() is not None
+        assert join.duration_s is None or 0 <= join.duration_s <= 30 * 3600
+    for line, reason in report.rejected:
+        assert line >= 0 and render(reason, "es")
+
+
+CALL_ON_5_NOVEMBER = (
+    "meetings",
+    "add",
+    "--kind",
+    "monthly",
+    "--start",
+    "2026-11-05T12:00:00-05:00",
+    "--duration",
+    "90",
+    "--zoom-id",
+    "85218486288",
+)
+
+
+def _import(tmp_path: Path, fixture: str, *extra: str, **env: str) -> CompletedProcess[str]:
+    args = ("--zoom-id", "85218486288", "--tz", "America/Bogota", *extra)
+    return run_cli(tmp_path, "backfill", "zoom-report", str(FIXTURES / fixture), *args, **env)
+
+
+@pytest.mark.parametrize("fixture", list(VARIANTS), ids=[v[0] for v in VARIANTS.values()])
+def test_each_variant_through_the_cli_gives_who_attended_and_for_how_long(
+    tmp_path: Path, fixture: str
+) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    assert run_cli(tmp_path, *CALL_ON_5_NOVEMBER).returncode == 0
+    done = _import(tmp_path, fixture)
+    waiting = fixture == "en_new_waiting_room.csv"
+    assert done.returncode == (1 if waiting else 0), done.stderr
+    read = 5 if waiting else 4
+    summary = f"{read} rows read, 3 matched, 1 unmatched, 0 duplicates, {read - 4} unreadable"
+    assert summary in done.stderr
+    shown = run_cli(tmp_path, "meetings", "show", "1", "--people", "--format", "json")
+    minutes = [round(seconds / 60) for *_, seconds in VARIANTS[fixture][1]]
+    assert json.loads(shown.stdout) == [
+        {"person": "María Pérez", "als_id": "ALS-AR-01", "matched": True, "joins": 2,
+         "minutes": minutes[0] + minutes[1]},
+        {"person": "Keisha Brown", "als_id": "ALS-JM-01", "matched": True, "joins": 1,
+         "minutes": minutes[2]},
+        {"person": "Persona Desconocida", "als_id": None, "matched": False, "joins": 1,
+         "minutes": minutes[3]},
+    ]  # fmt: skip
+
+
+def test_meetings_show_and_the_participation_log_give_durations(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    assert run_cli(tmp_path, *CALL_ON_5_NOVEMBER).returncode == 0
+    assert _import(tmp_path, "es_old_summary.csv").returncode == 0
+    table = run_cli(tmp_path, "meetings", "show", "1", COLUMNS="200")
+    assert table.returncode == 0, table.stderr
+    people = table.stdout[table.stdout.index("People who joined (3)") :]
+    assert "Keisha Brown" in people and "88" in people
+    assert "Persona Desconocida" in people and "not in the roster" in people
+    als = json.loads(run_cli(tmp_path, "meetings", "show", "1", "--format", "json").stdout)
+    assert {a["als_id"]: a["minutes"] for a in als} == {"ALS-AR-01": 84, "ALS-JM-01": 88}
+    log = json.loads(run_cli(tmp_path, "participation", "--format", "json").stdout)
+    assert [(e["person"], e["duration_min"]) for e in log] == [
+        ("María Pérez", 39),
+        ("Keisha Brown", 88),
+        ("María Pérez", 45),
+    ]
+    csv_log = run_cli(tmp_path, "participation", "--format", "csv").stdout.splitlines()
+    assert csv_log[0].split(",")[5] == "duration_min" and csv_log[1].split(",")[5] == "39"
+    assert "Minutos" in run_cli(tmp_path, "participation", LACRALO_LANGUAGE="es").stdout
+
+
+def test_an_ambiguous_report_is_refused_until_the_date_order_is_given(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    assert run_cli(tmp_path, *CALL_ON_5_NOVEMBER).returncode == 0
+    refused = _import(tmp_path, "mixed_headers_ambiguous.csv")
+    assert refused.returncode == 1
+    assert "Nothing imported: the file cannot be read as a Zoom participant report" in (
+        refused.stderr
+    )
+    assert "05/11/2026 12:01, can be read day first or month first" in refused.stderr
+    assert "--date-order dmy" in refused.stderr
+    assert _logged(tmp_path) == []
+    wrong = _import(tmp_path, "mixed_headers_ambiguous.csv", "--date-order", "mdy")
+    assert wrong.returncode == 1 and "Nothing imported" in wrong.stderr  # 11 May: no such call
+    done = _import(tmp_path, "mixed_headers_ambiguous.csv", "--date-order", "dmy")
+    assert done.returncode == 0, done.stderr
+    assert "4 rows read, 3 matched, 1 unmatched" in done.stderr
+    bad = _import(tmp_path, "mixed_headers_ambiguous.csv", "--date-order", "day-first")
+    assert bad.returncode == 2
+
+
+def test_an_unknown_header_set_is_refused_in_the_readers_language(tmp_path: Path) -> None:
+    done = _import(tmp_path, "unknown_headers.csv", LACRALO_LANGUAGE="es")
+    assert done.returncode == 1
+    assert "No se importó nada" in done.stderr
+    assert '"Hora para unirse"' in done.stderr and '"Ingressar na hora"' in done.stderr
+    assert "Line 0" not in done.stderr and "Línea 0" not in done.stderr

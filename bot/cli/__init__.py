@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
-import re
 import sys
 
 from bot import __version__
@@ -19,9 +17,10 @@ from bot.cli.common import OK, REJECTED, USAGE, Command
 from bot.cli.output import message
 from bot.domain.errors import BadInput, BotError
 from bot.i18n import language_or_default, render, t
+from bot.logs import start_logging
 from bot.region import RegionError
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store import StoreError
+from bot.store import StoreError, latest_version
 
 # The command groups, each a module of this package with its `register`, in the order `--help`
 # lists them. A run imports only the group it runs (the others are named for --help alone):
@@ -36,11 +35,16 @@ GROUPS = (
     "proxies",
     "outbox",
     "participation",
+    "unmatched",
     "lists",
     "backfill",
     "audit",
     "digest",
+    "backup",
+    "restore",
 )
+# Groups whose one-line help lives in their own topic's locale file, not in cli.*.
+HELP_KEYS = {"backup": "backup.help.backup", "restore": "backup.help.restore"}
 SETTING_PROBLEMS = {
     "int_parsing": "cli.setting_problem.not_a_number",
     "greater_than_equal": "cli.setting_problem.too_small",
@@ -69,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     _start_logging(settings)
     try:
-        return _run(args.command, args, settings)
+        status = _run(args.command, args, settings)
+        # What is still buffered goes out now, where a closed pipe is caught, not at exit.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        return status
     except BrokenPipeError:
         return _reader_left()
 
@@ -77,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
 def _reader_left() -> int:
     """`lacralo-bot … | head`: the reader closed the pipe early, which is not an error. End
     quietly: what is still buffered goes to /dev/null instead of a traceback at exit (the way
-    the Python documentation's note on SIGPIPE does it)."""
+    the Python documentation's note on SIGPIPE does it); stderr too when it was the pipe
+    (`2>&1 | head`)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            os.dup2(devnull, stream.fileno())
     os.dup2(devnull, sys.stdout.fileno())
     return OK
 
@@ -88,13 +102,15 @@ def build_parser(lang: str, only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lacralo-bot", description=t("cli.help.description", lang)
     )
-    parser.add_argument("--version", action="version", version=f"lacralo-bot {__version__}")
+    # The schema version this code writes, beside the package's (issue 21: safe upgrades).
+    version = t("backup.version", lang, version=__version__, schema=latest_version())
+    parser.add_argument("--version", action="version", version=version)
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     for name in GROUPS:
         if only is None or name == only:
             importlib.import_module(f"{__name__}.{name}").register(sub, lang)
         else:
-            sub.add_parser(name, help=t(f"cli.help.{name}", lang))
+            sub.add_parser(name, help=t(HELP_KEYS.get(name, f"cli.help.{name}"), lang))
     return parser
 
 
@@ -115,24 +131,4 @@ def _run(command: Command, args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _start_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(message)s"))
-    level = settings.log_level.upper()
-    logging.basicConfig(
-        level=level if level in logging._nameToLevel else "INFO", handlers=[handler]
-    )
-
-
-class OneLineFormatter(logging.Formatter):
-    """One event, one line: line breaks and other control characters in what a sender wrote (a
-    Zoom display name, a mail header) are escaped, so nobody can forge a line of the log
-    (PRODUCT.md, "Clear errors"). A traceback, added after the message, keeps its lines."""
-
-    def formatMessage(self, record: logging.LogRecord) -> str:
-        return LINE_BREAKS.sub(
-            lambda m: m.group().encode("unicode_escape").decode("ascii"),
-            super().formatMessage(record),
-        )
-
-
-LINE_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+    start_logging(settings.log_level, settings.log_format)

@@ -31,6 +31,7 @@ from bot.services.backfill import BackfillReport, backfill_archive
 from bot.settings import Settings
 from bot.zoom.events import CallJoin, normalise_meeting_id
 from bot.zoom.report import Report, parse_report
+from bot.zoom.report_headers import DATE_ORDERS
 
 
 def register(sub: Subparsers, lang: str) -> None:
@@ -44,6 +45,9 @@ def register(sub: Subparsers, lang: str) -> None:
     report.add_argument("file", type=Path, help=t("cli.help.report_file", lang))
     report.add_argument("--zoom-id", required=True, metavar="ID", help=t("cli.help.zoom_id", lang))
     report.add_argument("--tz", default="UTC", metavar="ZONE", help=t("cli.help.tz", lang))
+    report.add_argument(
+        "--date-order", choices=DATE_ORDERS, help=t("zoomreport.help.date_order", lang)
+    )
     report.set_defaults(command=cmd_backfill_zoom)
 
 
@@ -78,17 +82,22 @@ def cmd_backfill_mbox(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _mbox_summary(report: BackfillReport, lang: str) -> None:
-    """Why messages could not be read, by reason, then what was read and matched."""
-    for key, count in sorted(report.why_unreadable.items()):
+    """Each message not read, by the line of its "From " separator and why (issue 19: none is
+    dropped silently), then how many were read, matched, and not read."""
+    for line, reason in sorted(report.rejected, key=lambda item: item[0]):
         message(
-            t("participation.backfill.unreadable_reason", lang, count=count, why=t(key, lang)),
+            t("mail.backfill.unreadable_line", lang, line=line, why=render(reason, lang)),
             style="yellow",
         )
+    if report.unreadable > len(report.rejected):
+        more = report.unreadable - len(report.rejected)
+        message(t("mail.backfill.more_unreadable", lang, count=more), style="yellow")
     message(
         t(
-            "participation.backfill.summary",
+            "mail.backfill.summary",
             lang,
-            read=report.read,
+            found=report.read,
+            read=report.read - report.unreadable,
             matched=report.matched,
             unmatched=report.unmatched,
             duplicates=report.duplicates,
@@ -119,7 +128,7 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
     if parsed is None or data is None:
         return USAGE
     meeting_id, zone = parsed
-    report = parse_report(data, meeting_id, zone)
+    report = parse_report(data, meeting_id, zone, args.date_order)
     imported = (
         in_store(
             settings,
@@ -132,6 +141,9 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
     )
     rejected = _rejected_lines(report, imported, meeting_id)
     for line, reason in rejected:
+        if line == 0:  # the whole file: no participant table, or dates that read two ways
+            message(t("zoomreport.refused_file", lang, why=render(reason, lang)), style="red")
+            continue
         message(
             t("roster.report.rejected_line", lang, line=line, reasons=render(reason, lang)),
             style="yellow",

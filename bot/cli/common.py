@@ -17,11 +17,13 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.cli.output import FORMATS, message, print_csv, print_json, print_table
+from bot.deps import utc_now
 from bot.domain.errors import BotError
 from bot.i18n import render, t
 from bot.region import Region, load_region
+from bot.services import backup as backups
 from bot.settings import Settings
-from bot.store import open_store
+from bot.store import audit_log, open_store
 
 OK, REJECTED, USAGE = 0, 1, 2
 
@@ -35,7 +37,10 @@ T = TypeVar("T")
 async def store(settings: Settings) -> AsyncIterator[tuple[aiosqlite.Connection, Region]]:
     """The database and the region, the region read first (a bad region file is said as such)."""
     region = load_region(settings.region_file)
+    # An upgraded bot's first command migrates the file too: the same backup `run` makes first.
+    await backups.before_upgrade(settings, utc_now())
     conn = await open_store(settings.db_path, settings.db_busy_timeout_ms)
+    audit_log.sign_with(conn, settings.audit_key)  # issue 20: tag entries when a key is set
     try:
         yield conn, region
     finally:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+import aiosqlite
 
 from bot.cli.common import (
     OK,
@@ -28,10 +31,14 @@ from bot.i18n import render, t
 from bot.reports import attendance, utc_minute
 from bot.services import attendance as attendance_service
 from bot.services import calendar as calendar_service
+from bot.services import calls as call_service
 from bot.services import meetings as meeting_service
 from bot.settings import Settings
+from bot.store.meetings import StoredMeeting
 from bot.zoom.events import normalise_meeting_id
 
+PEOPLE_COLUMNS = ["person", "als_id", "matched", "joins", "minutes"]
+PEOPLE_TABLE = [c for c in PEOPLE_COLUMNS if c != "matched"]  # the ALS column says it
 LIST_COLUMNS = [
     "meeting_id",
     "kind",
@@ -91,6 +98,7 @@ def _calendar_parsers(actions: Subparsers, lang: str) -> None:
     format_option(show, lang)
     show.set_defaults(command=cmd_meetings_show)
     show.add_argument("meeting_id", type=int, metavar="ID", help=t("meetings.help.id", lang))
+    show.add_argument("--people", action="store_true", help=t("meetings.help.people", lang))
 
 
 def _meeting_args(args: argparse.Namespace, lang: str) -> tuple[datetime, str | None] | None:
@@ -248,21 +256,58 @@ def cmd_meetings_held(args: argparse.Namespace, settings: Settings) -> int:
     return OK
 
 
+async def _shown_meeting(
+    conn: aiosqlite.Connection, meeting_id: int
+) -> tuple[StoredMeeting, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The meeting, the ALSs present, and each person who joined with the minutes they stayed."""
+    meeting, rows = await attendance_service.present(conn, meeting_id, utc_now())
+    people = [
+        {
+            "person": a["person"],
+            "als_id": a["als_id"],
+            "matched": a["matched"],
+            "joins": a["joins"],
+            "minutes": None if a["seconds"] is None else round(a["seconds"] / 60),
+        }
+        for a in await call_service.attendees(conn, meeting_id)
+    ]
+    return meeting, rows, people
+
+
 def cmd_meetings_show(args: argparse.Namespace, settings: Settings) -> int:
-    """Who was present: the ALSs with their evidence (joins, the Secretariat's record)."""
+    """Who was present: the ALSs with their evidence (joins, the Secretariat's record), then each
+    person who joined, unmatched names included, with how long they stayed. For scripts (JSON,
+    CSV) one listing: the ALSs, or with `--people` the people."""
     lang = settings.language
-    found = attempt(
-        settings,
-        lambda conn, _region: attendance_service.present(conn, args.meeting_id, utc_now()),
-    )
+    found = attempt(settings, lambda conn, _region: _shown_meeting(conn, args.meeting_id))
     if found is None:
         return REJECTED
-    meeting, rows = found
+    meeting, rows, people = found
+    table = args.format == "table"
+    if table:
+        for line, caution in attendance.about(meeting, lang):
+            message(line, style="yellow" if caution else None)
+    if args.people:
+        return _people_listing(args, settings, people)
     columns = attendance.SHOW_COLUMNS
     if args.format == "json":
         return listing(args, settings, rows, columns, "meetings.show")
-    if args.format == "table":
-        for line, caution in attendance.about(meeting, lang):
-            message(line, style="yellow" if caution else None)
-    shown = attendance.present_rows(rows, lang if args.format == "table" else None)
-    return listing(args, settings, shown, columns, "meetings.show")
+    shown = attendance.present_rows(rows, lang if table else None)
+    done = listing(args, settings, shown, columns, "meetings.show")
+    return _people_listing(args, settings, people) if table else done
+
+
+def _people_listing(
+    args: argparse.Namespace, settings: Settings, people: list[dict[str, Any]]
+) -> int:
+    if args.format != "table":
+        return listing(args, settings, people, PEOPLE_COLUMNS, "meetings.people")
+    shown = [_person_row(p, settings.language) for p in people]
+    return listing(args, settings, shown, PEOPLE_COLUMNS, "meetings.people", PEOPLE_TABLE)
+
+
+def _person_row(person: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A person as the table shows them: an unmatched name says so in the ALS column."""
+    if person["matched"]:
+        return person
+    return {**person, "als_id": (t("meetings.people.unmatched", lang), "yellow")}

@@ -32,8 +32,16 @@ from bot.services import als_activity as activity_service
 from bot.settings import Settings
 from bot.store import participation as participation_store
 
-LOG_COLUMNS = ["als_id", "person", "kind", "source", "occurred_at", "activity_id", "note"]
-UNMATCHED_COLUMNS = ["address", "name", "kind", "source", "occurred_at"]
+LOG_COLUMNS = [
+    "als_id",
+    "person",
+    "kind",
+    "source",
+    "occurred_at",
+    "duration_min",
+    "activity_id",
+    "note",
+]
 
 
 def register(sub: Subparsers, lang: str) -> None:
@@ -59,9 +67,10 @@ def register(sub: Subparsers, lang: str) -> None:
 
 
 def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:
-    if args.unmatched:
-        unmatched = in_store(settings, lambda conn, _region: participation_store.unmatched(conn))
-        return listing(args, settings, unmatched, UNMATCHED_COLUMNS, "participation.unmatched")
+    if args.unmatched:  # a synonym of `lacralo-bot unmatched` (issue 19, point 4)
+        from bot.cli.unmatched import cmd_unmatched  # only this option needs that group
+
+        return cmd_unmatched(args, settings)
     rows = in_store(settings, lambda conn, _region: participation_store.events(conn, args.als))
     return listing(args, settings, rows, LOG_COLUMNS, "participation.log")
 

@@ -9,13 +9,17 @@ bot/domain/roster_row.py.
 The `language` column is the person's (PRODUCT.md, issue 18), so it is on `PersonRecord`; an
 ALS's language is derived from its representatives' (bot/domain/languages.py), and two rows of
 one ALS may name different languages.
+
+Removal (issue 19, point 5): `roster remove` takes an ALS or a person off the roster from a day on,
+keeping their history; `check_removal_day` says which days may be named, `skip_removed` keeps a
+later import from bringing them back unasked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from bot.domain.identity import normalise_name
 from bot.domain.reasons import Reason
@@ -102,6 +106,8 @@ class KnownRoster:
     person_role: dict[str, str] = field(default_factory=dict)
     slack_owner: dict[str, str] = field(default_factory=dict)  # slack_id -> email
     alias_owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, value) -> email
+    removed_als: dict[str, date] = field(default_factory=dict)  # als_id -> removed on
+    removed_person: dict[str, date] = field(default_factory=dict)  # email -> removed on
 
 
 def check_rows(
@@ -226,8 +232,8 @@ def _stored_representatives(accepted: list[RosterRow], known: KnownRoster) -> di
     reps: dict[str, set[str]] = {}
     for email, role in known.person_role.items():
         als_id = known.person_als.get(email)
-        if role != "representative" or als_id is None:
-            continue
+        if role != "representative" or als_id is None or email in known.removed_person:
+            continue  # a removed representative holds no seat (issue 19, point 5)
         row = in_file.get(email)
         still_rep = row is None or (
             row.person is not None
@@ -238,3 +244,66 @@ def _stored_representatives(accepted: list[RosterRow], known: KnownRoster) -> di
         if still_rep:
             reps.setdefault(als_id, set()).add(email)
     return reps
+
+
+# --- Removal (issue 19, point 5) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row naming a removed ALS or person: not imported unless asked (`--include-removed`)."""
+
+    line: int
+    reasons: tuple[Reason, ...]
+
+
+def skip_removed(
+    rows: Iterable[RosterRow | Rejection], known: KnownRoster, include_removed: bool
+) -> tuple[list[RosterRow | Rejection], list[Skipped]]:
+    """Set aside the rows that would bring back a removed ALS or person: a roster file kept from
+    before the removal must not undo it. With `include_removed` every row goes on (and the
+    import restores them)."""
+    kept: list[RosterRow | Rejection] = []
+    skipped: list[Skipped] = []
+    for row in rows:
+        reasons = [] if include_removed or isinstance(row, Rejection) else _removed(row, known)
+        if reasons:
+            skipped.append(Skipped(row.line, tuple(reasons)))
+        else:
+            kept.append(row)
+    return kept, skipped
+
+
+def _removed(row: RosterRow, known: KnownRoster) -> list[Reason]:
+    reasons: list[Reason] = []
+    if row.als is not None and row.als.als_id in known.removed_als:
+        on = known.removed_als[row.als.als_id]
+        reasons.append(Reason("roster.skip.removed_als", {"als_id": row.als.als_id, "on": on}))
+    if row.person is not None and row.person.email in known.removed_person:
+        on = known.removed_person[row.person.email]
+        reasons.append(Reason("roster.skip.removed_person", {"email": row.person.email, "on": on}))
+    return reasons
+
+
+# How far ahead a removal may be dated: not at all. A removal dated later would leave every
+# reader that asks "a member now?" (commands, notices, matching of posts) needing the date; the
+# Secretariat runs the command on the day instead.
+MAX_DAYS_AHEAD = 0
+
+
+def check_removal_day(on: date, today: date, accredited_on: date | None) -> Reason | None:
+    """Why a removal cannot take effect on `on`, or None. It may be back-dated (a removal
+    decided earlier), but not to before the ALS was accredited (Rule 1.2, seed 003: until then it
+    was not a member to remove), and not into the future."""
+    latest = today + timedelta(days=MAX_DAYS_AHEAD)
+    if on > latest:
+        return Reason("roster.remove.future", {"on": on, "today": today})
+    if accredited_on is not None and on < accredited_on:
+        return Reason("roster.remove.before_accredited", {"on": on, "accredited_on": accredited_on})
+    return None
+
+
+def member_on(removed_on: date | None, day: date) -> bool:
+    """Whether someone removed on `removed_on` (None: never) is still a member on `day`: the
+    removal takes effect from its first day."""
+    return removed_on is None or day < removed_on

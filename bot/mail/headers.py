@@ -15,8 +15,9 @@ import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses
 
+from bot.mail.pipermail import PLACEHOLDER, from_field
+
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+$")  # RFC 5322 ftext: printable ASCII except ':'
-_PIPERMAIL_AT = re.compile(r"^([^\s@<>()]+) at ([^\s@<>()]+\.[^\s@<>()]+)")
 _SIMPLE_ADDRESS = re.compile(
     r"^(?:([^\"<>,;:()@]*?)\s*<([^<>\s,;]+@[^<>\s,;]+)>|([^<>\s,;\"()]+@[^<>\s,;\"()]+))$"
 )
@@ -75,6 +76,11 @@ def _text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def line_text(data: bytes) -> str:
+    """A raw archive line (an mbox "From " separator) as text, read as header values are."""
+    return _text(data)
+
+
 def decoded(text: str) -> str:
     """RFC 2047 encoded words decoded; the text unchanged when they are broken."""
     if "=?" not in text:
@@ -90,7 +96,15 @@ def addresses(headers: Headers, name: str) -> list[tuple[str, str]]:
     text = headers.get(name)
     if not text:
         return []
-    text = _PIPERMAIL_AT.sub(r"\1@\2", text)
+    pairs = _pairs(text)
+    return [(display, address) for display, address in pairs if address.lower() != PLACEHOLDER]
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    if "@" not in text.partition("(")[0]:  # pipermail: "user en host (Name)", any language
+        archived = from_field(text)
+        if archived is not None:
+            return [(decoded(archived[0]).strip(), archived[1])]
     simple = _SIMPLE_ADDRESS.match(text)
     if simple:  # the common "Name <address>" or bare address, without the full RFC 5322 parser
         display, address = (simple.group(1) or "", simple.group(2) or simple.group(3))

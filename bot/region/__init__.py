@@ -101,6 +101,10 @@ class Region:
     status_policy: dict[str, Any] = field(default_factory=dict)
     election_policy: dict[str, Any] = field(default_factory=dict)
     participation_kinds: dict[str, ParticipationKind] = field(default_factory=dict)
+    # Issue 20, point 5: what a Zoom join must show to count. `name`: a join attributed by its
+    # display name counts; `email`: only one attributed by the e-mail Zoom verified does (a
+    # display name is whatever the joiner typed). Either way every join is recorded.
+    zoom_evidence: str = "name"
 
     def position_forms(self) -> dict[str, tuple[str, ...]]:
         """Each position's code -> every way to write it (bot/domain/positions.py reads them)."""
@@ -174,7 +178,19 @@ def _build(raw: dict[str, Any]) -> Region:
         status_policy=dict(raw.get("status_policy") or {}),
         election_policy=_election_policy(raw.get("election_policy") or {}),
         participation_kinds=_participation_kinds(raw.get("participation_kinds") or {}),
+        zoom_evidence=_zoom_evidence(raw.get("zoom_evidence", "name")),
     )
+
+
+# The readings of `zoom_evidence` (issue 20, point 5), the default first.
+ZOOM_EVIDENCE = ("name", "email")
+
+
+def _zoom_evidence(value: Any) -> str:
+    """`name` or `email`; any other value is refused at load, naming the setting."""
+    if value not in ZOOM_EVIDENCE:
+        raise ValueError(f"zoom_evidence: {value!r} is not one of {' | '.join(ZOOM_EVIDENCE)}")
+    return str(value)
 
 
 # The named readings of the election rules (issue 17) and the values each may take.

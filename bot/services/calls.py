@@ -15,13 +15,17 @@ from datetime import datetime
 import aiosqlite
 
 from bot.deps import iso
+from bot.domain.attribution import Why, attribute
 from bot.domain.identity import is_valid_email, normalise_email, normalise_name
-from bot.domain.names import name_candidates
 from bot.store import audit_log
+from bot.store import call_leaves as leaves
 from bot.store import calls as call_store
+from bot.store import meeting_attendance as attendance
 from bot.store import participation as events
+from bot.store import unmatched as unmatched_store
 from bot.store.transaction import transaction
-from bot.zoom.events import CallEnded, CallJoin, CallLeave
+from bot.zoom import durations
+from bot.zoom.events import LONGEST_CALL, CallEnded, CallJoin, CallLeave, CallStarted
 
 
 class JoinOutcome(enum.Enum):
@@ -41,6 +45,11 @@ async def record_join(conn: aiosqlite.Connection, join: CallJoin, now: datetime)
     """Store one join durably (committed on return); Zoom's retries of it change nothing."""
     event, ambiguous = await _event(conn, join, now)
     new, person_id = await events.writer(conn).submit(event)
+    who = leaves.Identity(join.meeting_id, event.identity_kind, event.identity)
+    since, until = _near(join.joined_at)
+    if new and await leaves.leaves(conn, who, since, until):  # the leave came first
+        async with transaction(conn):
+            await _settle(conn, who, join.joined_at)
     return JoinRecorded(_outcome(new, person_id, ambiguous), event.identity)
 
 
@@ -116,10 +125,52 @@ async def record_end(conn: aiosqlite.Connection, ended: CallEnded, now: datetime
     return EndRecorded(EndOutcome.RECORDED, meeting_id)
 
 
-async def record_leave(conn: aiosqlite.Connection, leave: CallLeave) -> bool:
+async def started_meeting(conn: aiosqlite.Connection, started: CallStarted) -> int | None:
+    """The registered meeting a call that started belongs to, if any. Nothing is stored: a call
+    that started may still end with nobody's attendance known, so only its end (record_end) or
+    the Secretariat's record makes its attendance known (issue 13)."""
+    return await call_store.meeting_at(conn, started.meeting_id, iso(started.started_at))
+
+
+async def attendees(conn: aiosqlite.Connection, meeting_id: int) -> list[attendance.Attendee]:
+    """Each person who joined the meeting, with how long they stayed (`meetings show`)."""
+    return await attendance.attendees(conn, meeting_id)
+
+
+async def record_leave(conn: aiosqlite.Connection, leave: CallLeave, now: datetime) -> bool:
+    """Keep the leave durably (committed on return) and give its join, if it has arrived, its
+    duration; a join arriving later gets it then (record_join). True when a join got one."""
     kind, identity = _identity(leave.email, leave.name)
+    who = leaves.Identity(leave.meeting_id, kind, identity)
     async with transaction(conn):
-        return await events.record_leave(conn, leave.meeting_id, kind, identity, iso(leave.left_at))
+        await leaves.add(conn, who, iso(leave.left_at), iso(now))
+        return await _settle(conn, who, leave.left_at)
+
+
+def _near(moment: datetime) -> tuple[str, str]:
+    """The times a join or leave at `moment` can pair with: no stay is longer than Zoom's
+    longest call, so nothing further away changes a duration."""
+    return iso(moment - LONGEST_CALL), iso(moment + LONGEST_CALL)
+
+
+async def _settle(conn: aiosqlite.Connection, who: leaves.Identity, moment: datetime) -> bool:
+    """Give this person's joins in this call near `moment` the durations the leaves known so far
+    give them (bot/zoom/durations.py: in any order of arrival). True when one changed."""
+    since, until = _near(moment)
+    stored = await leaves.joins(conn, who, since, until)
+    left = [_utc(at) for at in await leaves.leaves(conn, who, since, until)]
+    paired = durations.pair([_utc(j.joined_at) for j in stored], left)
+    changed = [
+        (join.event_id, seconds)
+        for join, seconds in zip(stored, paired, strict=True)
+        if seconds is not None and seconds != join.duration_s
+    ]
+    await leaves.set_durations(conn, changed)
+    return bool(changed)
+
+
+def _utc(moment: str) -> datetime:
+    return datetime.fromisoformat(moment)
 
 
 def join_key(meeting_id: str, identity_kind: str, identity: str, joined_at: datetime) -> str:
@@ -137,10 +188,11 @@ async def _event(
     conn: aiosqlite.Connection, join: CallJoin, now: datetime
 ) -> tuple[events.NewEvent, bool]:
     kind, identity = _identity(join.email, join.name)
-    person_id = await events.person_by_email(conn, identity) if kind == "email" else None
+    at = iso(join.joined_at)  # someone removed from the roster matches only earlier joins
+    person_id = await events.person_by_email(conn, identity, at) if kind == "email" else None
     ambiguous = False
     if person_id is None:
-        person_id, ambiguous = await _by_name(conn, join.name)
+        person_id, ambiguous = await _by_name(conn, join.name, at)
     event = events.NewEvent(
         source_key=join_key(join.meeting_id, kind, identity, join.joined_at),
         kind="call_join",
@@ -156,15 +208,15 @@ async def _event(
     return event, ambiguous
 
 
-async def _by_name(conn: aiosqlite.Connection, display: str) -> tuple[int | None, bool]:
-    """The one person the display name stands for; (None, True) when it fits several."""
-    for candidate in name_candidates(display):
-        people = await events.people_named(conn, candidate)
-        if len(people) == 1:
-            return next(iter(people)), False
-        if len(people) > 1:
-            return None, True
-    return None, False
+async def _by_name(
+    conn: aiosqlite.Connection, display: str, at: str | None = None
+) -> tuple[int | None, bool]:
+    """The one person the display name stands for at `at` (bot/domain/attribution.py; the
+    roster is indexed once and kept while it does not change); (None, True) when it fits several
+    or its ALS tag contradicts it."""
+    index = await unmatched_store.roster_index(conn)
+    found = attribute(display, index, on=at[:10] if at else None)
+    return found.person_id, found.why in (Why.AMBIGUOUS, Why.CONFLICT)
 
 
 def _outcome(new: bool, person_id: int | None, ambiguous: bool) -> JoinOutcome:

@@ -4,17 +4,20 @@ between ALSs, sharing ALS activities)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
 from bot.deps import iso
+from bot.domain import share_limit
+from bot.domain.errors import RuleViolation
+from bot.domain.reasons import Reason
 from bot.region import Region
 from bot.services import announcements
 from bot.services import status as status_service
 from bot.services.outbox import announcement_channels, queue_for
 from bot.settings import Settings
-from bot.store import meeting_attendance, shares
+from bot.store import audit_log, meeting_attendance, shares
 from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
@@ -28,7 +31,24 @@ MAX_SHARE = 1000
 async def record_share(
     conn: aiosqlite.Connection, person_id: int, als_id: str | None, text: str, now: datetime
 ) -> int:
+    """Keep what the member said as said (it is made inert where it is shown: bot/texts/
+    slack_markup.py); refused past the member's daily allowance, with when they may share
+    again. Counted and added in one transaction, so two shares at once cannot both pass."""
     async with transaction(conn):
+        recent = await shares.times_since(conn, person_id, iso(now - share_limit.WINDOW))
+        again = share_limit.next_share_at([datetime.fromisoformat(r) for r in recent], now)
+        if again is not None:
+            again = again.astimezone(UTC)
+            raise RuleViolation(
+                Reason(
+                    "commands.share.too_many",
+                    {
+                        "limit": share_limit.SHARES_PER_DAY,
+                        "day": again.date(),
+                        "time": f"{again:%H:%M}",
+                    },
+                )
+            )
         return await shares.add(conn, person_id, als_id, text[:MAX_SHARE], iso(now))
 
 
@@ -48,7 +68,8 @@ async def monthly_digest(
     if not found:
         return 0
     langs = await announcements.languages(conn, region)
-    payload = notices.shares_digest(found, f"{start:%Y-%m}", langs, region.ralo)
+    head = str(await audit_log.head(conn))  # issue 20: the audit head in every digest
+    payload = notices.shares_digest(found, f"{start:%Y-%m}", langs, region.ralo, head)
     async with transaction(conn):
         return await queue_for(
             conn,

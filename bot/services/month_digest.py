@@ -65,7 +65,12 @@ async def send(
     if skip_empty and not changes and not warned:
         return 0
     payload = notices.month_digest(
-        f"{month:%Y-%m}", changes, warned, list(region.announcement_languages), region.ralo
+        f"{month:%Y-%m}",
+        changes,
+        warned,
+        list(region.announcement_languages),
+        region.ralo,
+        str(await audit_log.head(conn)),  # issue 20: the audit head in every digest
     )
     secretariat = roster_store.secretariat(await roster_store.people_by_als(conn))
     key = f"status-month:{month:%Y-%m}" + (f":again:{iso(now)}" if again else "")

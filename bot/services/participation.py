@@ -12,10 +12,14 @@ from weakref import WeakKeyDictionary
 import aiosqlite
 
 from bot.deps import iso
+from bot.domain.errors import RuleViolation
+from bot.domain.reasons import Reason
 from bot.mail.post import Author, ListPost
 from bot.region import Region
+from bot.store import audit_log
+from bot.store import held as held_store
 from bot.store import participation as events
-from bot.store.transaction import transaction
+from bot.store.transaction import transaction, write_lock
 
 # A Date header more than a day ahead of the clock is not believed; the receipt time is used.
 FUTURE_TOLERANCE = timedelta(days=1)
@@ -25,6 +29,7 @@ class Outcome(enum.Enum):
     MATCHED = "matched"
     UNMATCHED = "unmatched"
     DUPLICATE = "duplicate"
+    HELD = "held"  # kept for review, not counted (issue 20, point 5)
 
 
 @dataclass(frozen=True)
@@ -35,12 +40,22 @@ class Recorded:
 
 
 async def record_list_post(
-    conn: aiosqlite.Connection, region: Region, post: ListPost, now: datetime
+    conn: aiosqlite.Connection,
+    region: Region,
+    post: ListPost,
+    now: datetime,
+    hold: str | None = None,
+    peer: str | None = None,
 ) -> Recorded:
     """Store the post's participation durably (committed on return); a duplicate changes nothing.
 
     Concurrent posts share one INSERT statement (bot/store/batching.py): a busy list costs one
     round trip and one fsync per batch, not per message.
+
+    `hold` (issue 20, point 5): why the post may be forged (neither a trusted relay nor a valid
+    DKIM signature of its list, bot/mail/dkim_check.py); it is then kept for review, not counted,
+    and durable on return too, so the 250 the sender gets is true. A post to a list the region
+    file does not name is no reason to hold it: it is recorded and counts once the list is named.
     """
     assert post.list_id is not None, "the transport routes only list posts here"
     if post.list_id not in _registered(conn):
@@ -48,8 +63,22 @@ async def record_list_post(
             await _register_list(conn, region, post.list_id, now)
         _registered(conn).add(post.list_id)
     event, author = await _event(conn, post, post.list_id, now)
+    if hold is not None:
+        return Recorded(await _hold(conn, event, hold, peer), author, post.list_id)
     new, person_id = await events.writer(conn).submit(event)
     return Recorded(_outcome(new, person_id), author, post.list_id)
+
+
+async def _hold(
+    conn: aiosqlite.Connection, event: events.NewEvent, reason: str, peer: str | None
+) -> Outcome:
+    """Keep a post for review; a re-delivery of a held post, or of one already counted, is a
+    duplicate (its Message-ID is its key in both places)."""
+    async with write_lock(conn):
+        if await events.has_event(conn, event.source_key):
+            return Outcome.DUPLICATE
+        new = await held_store.hold(conn, event, reason, peer or "")
+    return Outcome.HELD if new else Outcome.DUPLICATE
 
 
 async def record_many(
@@ -96,9 +125,9 @@ async def _event(
     # One candidate (the usual case): the INSERT finds the person itself. Several (a DMARC
     # rewrite): pick the first the roster knows.
     author, person_id = post.authors[0], None
-    if len(post.authors) > 1:
-        author, person_id = await _resolve(conn, post.authors)
     occurred = post.date if post.date and post.date <= now + FUTURE_TOLERANCE else now
+    if len(post.authors) > 1:
+        author, person_id = await _resolve(conn, post.authors, iso(occurred))
     event = events.NewEvent(
         source_key=post.message_key,
         kind="list_post",
@@ -120,11 +149,12 @@ def _outcome(new: bool, person_id: int | None) -> Outcome:
 
 
 async def _resolve(
-    conn: aiosqlite.Connection, authors: tuple[Author, ...]
+    conn: aiosqlite.Connection, authors: tuple[Author, ...], at: str
 ) -> tuple[Author, int | None]:
-    """The first candidate the roster knows; else the most trusted candidate, unmatched."""
+    """The first candidate the roster knows (a member at `at`, the post's time); else the most
+    trusted candidate, unmatched."""
     for author in authors:
-        person_id = await events.person_by_email(conn, author.address)
+        person_id = await events.person_by_email(conn, author.address, at)
         if person_id is not None:
             return author, person_id
     return authors[0], None
@@ -133,3 +163,53 @@ async def _resolve(
 async def attribute_unmatched(conn: aiosqlite.Connection) -> int:
     async with transaction(conn):
         return await events.attribute_unmatched(conn)
+
+
+async def held_posts(conn: aiosqlite.Connection) -> list[held_store.HeldPost]:
+    """The posts waiting for review (`participation held`)."""
+    return await held_store.waiting(conn)
+
+
+async def decide_held(
+    conn: aiosqlite.Connection, held_id: int, approve: bool, now: datetime, actor: str
+) -> held_store.HeldPost:
+    """Approve a held post (it becomes participation dated by the post itself, so it counts from
+    its own date wherever status is read; the daily refresh records any change it makes, as for
+    `participation add`) or reject it (it never counts). Audited; a post is decided once."""
+    state = "approved" if approve else "rejected"
+    async with transaction(conn):
+        post = await held_store.get(conn, held_id)
+        if post is None:
+            raise RuleViolation(Reason("participation.refused.no_such_held", {"id": held_id}))
+        if not await held_store.decide(conn, held_id, state, iso(now), actor):
+            params = {"id": held_id, "state": post.state, "at": post.decided_at or "?"}
+            raise RuleViolation(Reason("participation.refused.already_decided", params))
+        if approve:
+            await events.insert_events(conn, [_approved_event(post, now)])
+        data = {
+            "held_id": held_id,
+            "list_id": post.list_id,
+            "sender": post.sender,
+            "occurred_at": post.occurred_at,
+            "reason": post.reason,
+            "peer": post.peer,
+        }
+        subject = post.als_id or post.sender
+        await audit_log.append(conn, iso(now), actor, f"participation.{state}", subject, data)
+    return post
+
+
+def _approved_event(post: held_store.HeldPost, now: datetime) -> events.NewEvent:
+    """The participation a held post becomes; its person found as for any post (the roster as it
+    is now, a member at the post's date)."""
+    return events.NewEvent(
+        source_key=post.source_key,
+        kind="list_post",
+        source=post.list_id,
+        occurred_at=post.occurred_at,
+        identity_kind="email",
+        identity=post.sender,
+        shown_as=post.shown_as,
+        person_id=None,
+        received_at=iso(now),
+    )

@@ -5,6 +5,10 @@ its representatives share, else the region's default; a language that is not the
 back (ALS's, then the region's default) with a log line. The rules are in
 bot/domain/languages.py; `person_language`, `languages_by_email` and `roster_languages` are what
 the senders use.
+
+Removal (issue 19, point 5): `remove_als` and `remove_person` take an ALS or a person off the
+roster from a day on (audited, history kept); an import skips rows naming them, unless
+`include_removed`, which restores them (audited too).
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ import io
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from typing import Any, Protocol
 
 import aiosqlite
 
+from bot.csv_cells import restored
 from bot.domain import languages as lang_rules
 from bot.domain import roster as rules
-from bot.domain.errors import BadInput
+from bot.domain.errors import BadInput, RuleViolation
+from bot.domain.identity import normalise_email
 from bot.domain.reasons import Reason
 from bot.domain.roster_row import parse_row
 from bot.i18n import render, t
@@ -42,6 +49,8 @@ class ImportReport:
     rejected: list[rules.Rejection] = field(default_factory=list)
     attributed: int = 0  # earlier unmatched events now given to a person
     noted: list[rules.Note] = field(default_factory=list)  # imported, not all as written
+    skipped: list[rules.Skipped] = field(default_factory=list)  # removed ALSs and people
+    restored: int = 0  # removed ALSs and people back on the roster (`include_removed`)
 
 
 def read_roster_csv(data: bytes) -> list[tuple[int, dict[str, str | None]]]:
@@ -59,17 +68,28 @@ def read_roster_csv(data: bytes) -> list[tuple[int, dict[str, str | None]]]:
         raise BadInput(Reason("roster.file.missing_columns", {"columns": ", ".join(missing)}))
     reader.fieldnames = header
     try:
-        return [(reader.line_num, row) for row in reader]
+        # Issue 20.4: the apostrophe an export put before a formula-like cell comes off again.
+        return [(reader.line_num, _restored(row)) for row in reader]
     except csv.Error as exc:
         raise BadInput(
             Reason("roster.file.unreadable", {"line": reader.line_num, "error": str(exc)})
         ) from None
 
 
+def _restored(row: dict[str, str | None]) -> dict[str, str | None]:
+    return {k: restored(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
 async def import_roster(
-    conn: aiosqlite.Connection, region: Region, data: bytes, now: str, actor: str
+    conn: aiosqlite.Connection,
+    region: Region,
+    data: bytes,
+    now: str,
+    actor: str,
+    include_removed: bool = False,
 ) -> ImportReport:
-    """Upsert every acceptable row, audit each change, and report the rejected rows by line."""
+    """Upsert every acceptable row, audit each change, and report the rejected rows by line, and
+    the rows naming a removed ALS or person, skipped unless `include_removed` (issue 19.5)."""
     raw_rows = read_roster_csv(data)
     countries = {code: c.subregion for code, c in region.countries.items()}
     parsed = [parse_row(line, row, countries, region.languages) for line, row in raw_rows]
@@ -77,8 +97,10 @@ async def import_roster(
     default = region_default_language(region)
     async with transaction(conn):
         known = await roster_store.known_roster(conn)
-        accepted, report.rejected = rules.check_rows(parsed, known)
+        kept, report.skipped = rules.skip_removed(parsed, known, include_removed)
+        accepted, report.rejected = rules.check_rows(kept, known)
         for row in accepted:
+            await _restore(conn, row, known, now, actor, report)
             await _apply_row(conn, row, now, actor, report, default)
             if row.notes:
                 report.noted.append(rules.Note(row.line, row.notes))
@@ -127,13 +149,110 @@ async def _apply_row(
         report.unchanged += 1
 
 
+async def _restore(
+    conn: aiosqlite.Connection,
+    row: rules.RosterRow,
+    known: rules.KnownRoster,
+    now: str,
+    actor: str,
+    report: ImportReport,
+) -> None:
+    """A row of `import --include-removed` naming a removed ALS or person makes them members
+    again, with their history (their rows never went); audited as `roster.restore`."""
+    found: list[tuple[str, str, date]] = []
+    if row.als is not None and row.als.als_id in known.removed_als:
+        found.append(("als", row.als.als_id, known.removed_als.pop(row.als.als_id)))
+    if row.person is not None and row.person.email in known.removed_person:
+        found.append(("person", row.person.email, known.removed_person.pop(row.person.email)))
+    for table, key, removed_on in found:
+        await roster_store.restore(conn, table, key, now)
+        data = {"what": table, "removed_on": removed_on.isoformat()}
+        await audit_log.append(conn, now, actor, "roster.restore", key, data)
+        report.restored += 1
+
+
 def _plain(record: rules.AlsRecord | rules.PersonRecord) -> dict[str, Any]:
     """The record as the audit log keeps it: plain JSON values, dates as ISO text."""
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(record).items()}
 
 
-async def export_roster(conn: aiosqlite.Connection) -> list[roster_store.ExportedAls]:
-    return await roster_store.export_rows(conn)
+async def export_roster(
+    conn: aiosqlite.Connection, include_removed: bool = False
+) -> list[roster_store.ExportedAls]:
+    """The roster as imported; removed ALSs and people only with `include_removed`."""
+    return await roster_store.export_rows(conn, include_removed)
+
+
+# --- Removal (issue 19, point 5) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What `roster remove` did: `already` set when it had been done before (on `on`)."""
+
+    subject: str  # the ALS id or the e-mail address
+    on: date
+    already: bool = False
+    people: tuple[str, ...] = ()  # removed with the ALS
+    detached: int = 0  # posts and joins on or after `on` put back in the unmatched queue
+
+
+async def remove_als(
+    conn: aiosqlite.Connection,
+    als_id: str,
+    on: date,
+    today: date,
+    now: str,
+    actor: str,
+) -> Removal:
+    """Take an ALS, and its people with it, off the roster from `on`: no longer a member from that
+    day (status, roll, quorum, votes, proxies, nominations), its history kept. Idempotent."""
+    async with transaction(conn):
+        als = await roster_store.get_als(conn, als_id)
+        if als is None:
+            raise RuleViolation(Reason("roster.remove.unknown_als", {"als_id": als_id}))
+        before = await roster_store.als_removed_on(conn, als_id)
+        if before is not None:
+            return Removal(als_id, before, already=True)
+        refused = rules.check_removal_day(on, today, als.accredited_on)
+        if refused is not None:
+            raise RuleViolation(refused)
+        people = await roster_store.remove_als(conn, als_id, on, now)
+        detached = await roster_store.detach_participation(conn, people, on)
+        data = {"on": on.isoformat(), "people": people, "detached": detached}
+        await audit_log.append(conn, now, actor, "roster.remove", als_id, data)
+    return Removal(als_id, on, people=tuple(people), detached=detached)
+
+
+async def remove_person(
+    conn: aiosqlite.Connection,
+    region: Region,
+    email: str,
+    on: date,
+    today: date,
+    now: str,
+    actor: str,
+) -> Removal:
+    """Take a person off the roster from `on`: from that day their posts and joins are unmatched
+    and they hold no role (a representative's seat is free, Rule 1.1); history kept. Idempotent."""
+    address = normalise_email(email)
+    async with transaction(conn):
+        person = await roster_store.get_person(conn, address)
+        if person is None:
+            raise RuleViolation(Reason("roster.remove.unknown_person", {"email": email}))
+        if person.removed_on is not None:
+            return Removal(address, person.removed_on, already=True)
+        als = await roster_store.get_als(conn, person.als_id) if person.als_id else None
+        refused = rules.check_removal_day(on, today, als.accredited_on if als else None)
+        if refused is not None:
+            raise RuleViolation(refused)
+        await roster_store.remove_person(conn, address, on, now)
+        detached = await roster_store.detach_participation(conn, [address], on)
+        data = {"on": on.isoformat(), "als_id": person.als_id, "detached": detached}
+        await audit_log.append(conn, now, actor, "roster.remove", address, data)
+        if person.als_id is not None:  # the ALS's language follows its representatives'
+            await refresh_als_languages(conn, region, [person.als_id])
+    return Removal(address, on, detached=detached)
 
 
 # --- Languages (issue 18, point 1) ------------------------------------------------------------
@@ -212,7 +331,7 @@ async def refresh_als_languages(
         if p.als_id is not None:
             people.setdefault(p.als_id, []).append((p.role, p.language or p.roster_language))
     changed = 0
-    for als in await roster_store.list_als(conn):
+    for als in await roster_store.list_als(conn, current=True):
         if als_ids is not None and als.als_id not in als_ids:
             continue
         language = lang_rules.als_language(people.get(als.als_id, []), default, region.languages)
@@ -220,8 +339,12 @@ async def refresh_als_languages(
     return changed
 
 
-def roster_csv_rows(exported: list[roster_store.ExportedAls]) -> list[dict[str, str]]:
-    """The export flattened back into the import format, one row per person (round trip)."""
+def roster_csv_rows(
+    exported: list[roster_store.ExportedAls], with_removed: bool = False
+) -> list[dict[str, str]]:
+    """The export flattened back into the import format, one row per person (round trip); with
+    `with_removed`, a last `removed_on` column (the person's, else the ALS's), which an import
+    ignores."""
     rows: list[dict[str, str]] = []
     for als in exported:
         base = {
@@ -245,5 +368,10 @@ def roster_csv_rows(exported: list[roster_store.ExportedAls]) -> list[dict[str, 
                     "nationality": (p["nationality"] or "") if p else "",
                     "aliases": ";".join(p["aliases"]) if p else "",
                 }
+                | (
+                    {"removed_on": (p["removed_on"] if p else None) or als["removed_on"] or ""}
+                    if with_removed
+                    else {}
+                )
             )
     return rows

@@ -26,7 +26,8 @@ async def open_store(path: Path, busy_timeout_ms: int = 5000) -> aiosqlite.Conne
     """Open (creating if needed) and migrate the database at `path`.
 
     WAL lets the public pages read while a message is being written; `synchronous=FULL` because
-    an acknowledged message must survive a power cut (PRODUCT.md, "Nothing lost").
+    an acknowledged message must survive a power cut (PRODUCT.md, "Nothing lost"). A file written
+    by a newer lacralo-bot raises SchemaTooNew (bot/store/migrate.py) before any migration runs.
     """
     if path.parent and not path.parent.exists():
         raise StoreError(path, "no_directory")
@@ -40,8 +41,11 @@ async def open_store(path: Path, busy_timeout_ms: int = 5000) -> aiosqlite.Conne
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = FULL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await migrate(conn)
+        await migrate(conn, name=str(path))
     except sqlite3.Error as exc:
         await conn.close()
         raise StoreError(path, str(exc)) from None
+    except BaseException:  # a file from a newer lacralo-bot (SchemaTooNew), a cancelled start
+        await conn.close()
+        raise
     return conn

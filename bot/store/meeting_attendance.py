@@ -112,3 +112,39 @@ def _attendance(row: Row) -> AttendanceRow:
         seconds=row[4],
         subregion=row[5],
     )
+
+
+class Attendee(TypedDict):
+    """One person who joined a meeting (for `meetings show`, the Secretariat's view): the roster
+    name and ALS, or the display name Zoom showed when nobody in the roster matched it; how many
+    times they joined and the seconds they stayed in all (None when no leave or report said)."""
+
+    person: str
+    als_id: str | None
+    matched: bool
+    joins: int
+    seconds: int | None
+
+
+async def attendees(conn: aiosqlite.Connection, meeting_id: int) -> list[Attendee]:
+    """Who joined this meeting, matched people first (by ALS and name), then unmatched names."""
+    joins = (
+        " FROM meeting m JOIN participation e ON e.kind = 'call_join' AND e.source = m.zoom_id"
+        f" {IN_WINDOW}"
+    )
+    async with conn.execute(
+        "SELECT p.name, p.als_id, 1, count(*), sum(e.duration_s)"
+        f" {joins} JOIN person p ON p.person_id = e.person_id"
+        " WHERE m.meeting_id = :id GROUP BY p.person_id"
+        " UNION ALL SELECT coalesce(max(e.shown_as), e.identity), NULL, 0, count(*),"
+        f" sum(e.duration_s) {joins} WHERE m.meeting_id = :id AND e.person_id IS NULL"
+        " GROUP BY e.identity_kind, e.identity"
+        " ORDER BY 3 DESC, 2, 1",
+        {"id": meeting_id},
+    ) as cur:
+        return [
+            Attendee(
+                person=row[0], als_id=row[1], matched=bool(row[2]), joins=row[3], seconds=row[4]
+            )
+            async for row in cur
+        ]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from sqlite3 import Row
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 from weakref import WeakKeyDictionary
 
 import aiosqlite
 
+from bot.store import unmatched as unmatched_store
 from bot.store.batching import Batcher
 from bot.store.transaction import write_lock
 
@@ -43,6 +44,11 @@ class LoggedEvent(TypedDict):
     occurred_at: str
     activity_id: int | None
     note: str | None
+    duration_min: int | None  # how long a call join lasted, when Zoom or its report said
+    # With `events(..., zoom_evidence=...)` (issue 20, point 5): what attributed the event to its
+    # person (`email` or `name`; null for the Secretariat's records), and whether it counts.
+    evidence: NotRequired[str | None]
+    counts: NotRequired[bool]
 
 
 class UnmatchedSender(TypedDict):
@@ -64,15 +70,51 @@ class SeenList(TypedDict):
     known: bool
     first_seen: str
     posts: int
+    held: int  # posts waiting for review (issue 20, point 5), not in `posts`
 
 
-async def person_by_email(conn: aiosqlite.Connection, address: str) -> int | None:
-    """The person whose address or e-mail alias this is (both stored lower case)."""
+# Someone removed from the roster (issue 19, point 5; `person.removed_on`, the first day they are
+# not a member) matches only what they did before that day; with no time given (NULL), only
+# people not removed match.
+MEMBER_AT = "(p.removed_on IS NULL OR p.removed_on > substr(?, 1, 10))"
+
+
+# Issue 20, point 5: whether a stored event `e` counts where status is read. A list post counts
+# only for a list the region file names (`mailing_list.known`, set from the region file when the
+# bot starts and whenever a post arrives): a post to another list is recorded, shown with
+# `counts: false`, and counts from the day its list is added. Held posts are not in this table.
+COUNTED_POST = (
+    "(e.kind <> 'list_post' OR EXISTS (SELECT 1 FROM mailing_list l"
+    " WHERE l.list_id = e.source AND l.known = 1))"
+)
+# A join attributed by the e-mail address Zoom gave (a signed-in participant's, verified by Zoom)
+# rather than by the display name the joiner typed.
+EMAIL_EVIDENCE = (
+    "(e.identity_kind = 'email' AND EXISTS (SELECT 1 FROM person q"
+    " WHERE q.person_id = e.person_id AND q.email = e.identity"
+    " UNION ALL SELECT 1 FROM person_alias a WHERE a.person_id = e.person_id"
+    " AND a.kind = 'email' AND a.value = e.identity))"
+)
+
+
+def counted(zoom_evidence: str = "name") -> str:
+    """SQL: the event `e` counts, under the region's `zoom_evidence` (`email`: a join counts only
+    with e-mail evidence)."""
+    if zoom_evidence == "email":
+        return f"({COUNTED_POST} AND (e.kind <> 'call_join' OR {EMAIL_EVIDENCE}))"
+    return COUNTED_POST
+
+
+async def person_by_email(
+    conn: aiosqlite.Connection, address: str, at: str | None = None
+) -> int | None:
+    """The person whose address or e-mail alias this is (both stored lower case), a member at
+    `at` (ISO time of the post or join; None: now)."""
     async with conn.execute(
-        "SELECT person_id FROM person WHERE email = ?"
-        " UNION ALL SELECT person_id FROM person_alias WHERE kind = 'email' AND value = ?"
-        " LIMIT 1",
-        (address, address),
+        f"SELECT p.person_id FROM person p WHERE p.email = ? AND {MEMBER_AT}"
+        " UNION ALL SELECT a.person_id FROM person_alias a JOIN person p USING (person_id)"
+        f" WHERE a.kind = 'email' AND a.value = ? AND {MEMBER_AT} LIMIT 1",
+        (address, at, address, at),
     ) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else None
@@ -90,15 +132,25 @@ async def ensure_list(
     )
 
 
+async def has_event(conn: aiosqlite.Connection, source_key: str) -> bool:
+    """Whether an event with this key is stored (a held post's copy that was counted)."""
+    async with conn.execute(
+        "SELECT 1 FROM participation WHERE source_key = ?", (source_key,)
+    ) as cur:
+        return await cur.fetchone() is not None
+
+
 _COLUMNS = (
     "source_key, kind, source, occurred_at, identity_kind, identity, shown_as, person_id,"
     " duration_s, received_at"
 )
-# The person is found in the INSERT itself: by address for e-mail identities, by alias for names.
+# The person is found in the INSERT itself: by address for e-mail identities, by alias for names;
+# someone removed from the roster only for what they did before (MEMBER_AT).
 _ROW = (
     "(?, ?, ?, ?, ?, ?, ?, coalesce(?,"
-    " (SELECT person_id FROM person WHERE ? = 'email' AND email = ?),"
-    " (SELECT person_id FROM person_alias WHERE kind = ? AND value = ?)), ?, ?)"
+    f" (SELECT p.person_id FROM person p WHERE ? = 'email' AND p.email = ? AND {MEMBER_AT}),"
+    " (SELECT a.person_id FROM person_alias a JOIN person p USING (person_id)"
+    f"  WHERE a.kind = ? AND a.value = ? AND {MEMBER_AT})), ?, ?)"
 )
 
 
@@ -114,8 +166,10 @@ def _params(e: NewEvent) -> tuple[object, ...]:
         e.person_id,
         e.identity_kind,
         e.identity,
+        e.occurred_at,
         e.identity_kind,
         e.identity,
+        e.occurred_at,
         e.duration_s,
         e.received_at,
     )
@@ -164,48 +218,71 @@ def writer(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
 
 
 async def attribute_unmatched(conn: aiosqlite.Connection) -> int:
-    """Give past events of senders now in the roster (a new address or alias) to their person."""
-    async with conn.execute(
+    """Give past events of senders now in the roster (a new address or alias) to their person;
+    not those a removed person made on or after the day of their removal (issue 19.5). Call joins
+    are also tried by display name, as live joins are (bot/domain/attribution.py: a name alone
+    that is one person's no longer suffices when it is a first name alone). A roster import calls
+    this after replacing people's aliases: the aliases `unmatched assign` added are put back
+    first. Returns how many events were attributed."""
+    await unmatched_store.restore_assigned_aliases(conn)
+    before = await _unmatched_count(conn)
+    member = "(p.removed_on IS NULL OR p.removed_on > substr(participation.occurred_at, 1, 10))"
+    await conn.execute(
         "UPDATE participation SET person_id = coalesce("
         "  (SELECT p.person_id FROM person p WHERE participation.identity_kind = 'email'"
-        "     AND p.email = participation.identity),"
-        "  (SELECT a.person_id FROM person_alias a WHERE a.kind = participation.identity_kind"
-        "     AND a.value = participation.identity),"
-        # A display name that is exactly one person's name; two people of that name: no guess.
-        "  (SELECT min(p.person_id) FROM person p WHERE participation.identity_kind = 'name'"
-        "     AND p.name_key = participation.identity HAVING count(*) = 1))"
+        f"     AND p.email = participation.identity AND {member}),"
+        "  (SELECT a.person_id FROM person_alias a JOIN person p USING (person_id)"
+        "     WHERE a.kind = participation.identity_kind"
+        f"     AND a.value = participation.identity AND {member}))"
         " WHERE person_id IS NULL"
-    ) as cur:
-        return max(cur.rowcount, 0)
+    )
+    await unmatched_store.attribute_by_name(conn)
+    return before - await _unmatched_count(conn)
 
 
-async def events(conn: aiosqlite.Connection, als_id: str | None = None) -> list[LoggedEvent]:
+async def _unmatched_count(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT count(*) FROM participation WHERE person_id IS NULL") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def events(
+    conn: aiosqlite.Connection, als_id: str | None = None, zoom_evidence: str | None = None
+) -> list[LoggedEvent]:
     """The matched log in time order (PRODUCT.md shape), optionally for one ALS.
 
     With it, the ALS-level participation the Secretariat recorded and has not removed: no person,
     source `secretariat` (`participation add`) or `meeting:ID` (`meetings held`), its note and
     `activity_id` (what `participation remove` takes; null for the bot's own events).
+
+    Given the region's `zoom_evidence`, each line also says its `evidence` and whether it
+    `counts` (issue 20, point 5: a post to a list the region file does not name, or a name-only
+    join where e-mail evidence is required, is recorded but does not count).
     """
     only = " AND p.als_id = :als" if als_id else ""
     only_activity = " AND a.als_id = :als" if als_id else ""
     sql = (
-        "SELECT als_id, person, kind, source, occurred_at, activity_id, note FROM ("
+        "SELECT als_id, person, kind, source, occurred_at, activity_id, note, duration_min,"
+        " evidence, counts FROM ("
         " SELECT p.als_id, p.name AS person, e.kind, e.source, e.occurred_at,"
-        "  NULL AS activity_id, NULL AS note, 0 AS part, e.event_id AS n"
+        "  NULL AS activity_id, NULL AS note, 0 AS part, e.event_id AS n,"
+        "  CAST(round(e.duration_s / 60.0) AS INTEGER) AS duration_min,"
+        f"  CASE WHEN {EMAIL_EVIDENCE} THEN 'email' ELSE 'name' END AS evidence,"
+        f"  {counted(zoom_evidence or 'name')} AS counts"
         f" FROM participation e JOIN person p ON p.person_id = e.person_id WHERE 1{only}"
         " UNION ALL"
         " SELECT a.als_id, NULL, a.kind,"
         "  CASE WHEN a.meeting_id IS NULL THEN 'secretariat' ELSE 'meeting:' || a.meeting_id END,"
-        "  a.occurred_at, a.activity_id, a.note, 1, a.activity_id"
+        "  a.occurred_at, a.activity_id, a.note, 1, a.activity_id, NULL, NULL, 1"
         f" FROM als_activity a WHERE a.removed_at IS NULL{only_activity}"
         ") ORDER BY occurred_at, part, n"
     )
     async with conn.execute(sql, {"als": als_id}) as cur:
-        return [_logged(row) async for row in cur]
+        return [_logged(row, detailed=zoom_evidence is not None) async for row in cur]
 
 
-def _logged(row: Row) -> LoggedEvent:
-    return LoggedEvent(
+def _logged(row: Row, detailed: bool = False) -> LoggedEvent:
+    logged = LoggedEvent(
         als_id=row[0],
         person=row[1],
         kind=row[2],
@@ -213,7 +290,12 @@ def _logged(row: Row) -> LoggedEvent:
         occurred_at=row[4],
         activity_id=row[5],
         note=row[6],
+        duration_min=row[7],
     )
+    if detailed:
+        logged["evidence"] = row[8]
+        logged["counts"] = bool(row[9])
+    return logged
 
 
 async def unmatched(conn: aiosqlite.Connection) -> list[UnmatchedSender]:
@@ -233,7 +315,8 @@ async def unmatched(conn: aiosqlite.Connection) -> list[UnmatchedSender]:
 async def lists(conn: aiosqlite.Connection) -> list[SeenList]:
     async with conn.execute(
         "SELECT l.list_id, l.name, l.kind, l.known, l.first_seen,"
-        " (SELECT count(*) FROM participation e WHERE e.source = l.list_id) AS posts"
+        " (SELECT count(*) FROM participation e WHERE e.source = l.list_id) AS posts,"
+        " (SELECT count(*) FROM held_post h WHERE h.source = l.list_id AND h.state = 'held')"
         " FROM mailing_list l ORDER BY l.known DESC, l.list_id"
     ) as cur:
         return [
@@ -244,31 +327,7 @@ async def lists(conn: aiosqlite.Connection) -> list[SeenList]:
                 known=bool(row[3]),
                 first_seen=row[4],
                 posts=row[5],
+                held=row[6],
             )
             async for row in cur
         ]
-
-
-async def people_named(conn: aiosqlite.Connection, key: str) -> set[int]:
-    """Everyone whose normalised name or name alias is `key` (more than one: ambiguous)."""
-    async with conn.execute(
-        "SELECT person_id FROM person WHERE name_key = ?"
-        " UNION SELECT person_id FROM person_alias WHERE kind = 'name' AND value = ?",
-        (key, key),
-    ) as cur:
-        return {int(row[0]) async for row in cur}
-
-
-async def record_leave(
-    conn: aiosqlite.Connection, meeting_id: str, identity_kind: str, identity: str, left_at: str
-) -> bool:
-    """Give the latest open join of this identity in this meeting its duration; idempotent."""
-    async with conn.execute(
-        "UPDATE participation SET duration_s = max(coalesce(duration_s, 0),"
-        "   CAST(round((julianday(?) - julianday(occurred_at)) * 86400) AS INTEGER))"
-        " WHERE event_id = (SELECT event_id FROM participation WHERE kind = 'call_join'"
-        "   AND source = ? AND identity_kind = ? AND identity = ? AND occurred_at <= ?"
-        "   ORDER BY occurred_at DESC LIMIT 1)",
-        (left_at, meeting_id, identity_kind, identity, left_at),
-    ) as cur:
-        return cur.rowcount == 1

@@ -3,6 +3,13 @@
 Languages (issue 18, migration 0015): `person.language` is the person's (the roster's, or their
 own choice, `language_chosen_at` set), `person.roster_language` what the last import said for
 them, `als.language` the one its representatives share (bot/domain/languages.py).
+
+Removal (issue 19, migration 0017): `als.removed_on` and `person.removed_on`, the first day they
+are no longer members; the rows stay, so history keeps pointing at them. The readers that ask who
+is a member now (`member_by`, `people_by_als`, `person_languages`, `list_als(current=True)`)
+leave removed ones out; those that ask about a day (`list_als(member_on=...)`, the matching of
+posts in bot/store/participation.py) compare that day; the rest (names in reports of the past)
+read every row.
 """
 
 from __future__ import annotations
@@ -23,16 +30,24 @@ class StoredPerson:
     person_id: int
     record: PersonRecord
     als_id: str | None
+    removed_on: date | None = None  # not a member from that day on (issue 19, point 5)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
 
 
 async def known_roster(conn: aiosqlite.Connection) -> KnownRoster:
     known = KnownRoster()
-    async with conn.execute("SELECT email, als_id, role, slack_id FROM person") as cur:
-        async for email, als_id, role, slack_id in cur:
+    async with conn.execute("SELECT email, als_id, role, slack_id, removed_on FROM person") as cur:
+        async for email, als_id, role, slack_id, removed_on in cur:
             known.person_als[email] = als_id
             known.person_role[email] = role
             if slack_id:
                 known.slack_owner[slack_id] = email
+            if removed_on:
+                known.removed_person[email] = date.fromisoformat(removed_on)
+    known.removed_als = await removed_als(conn)
     async with conn.execute(
         "SELECT a.kind, a.value, p.email FROM person_alias a JOIN person p USING (person_id)"
     ) as cur:
@@ -62,12 +77,77 @@ def _als(row: Row) -> AlsRecord:
     )
 
 
-async def list_als(conn: aiosqlite.Connection) -> list[AlsRecord]:
+async def list_als(
+    conn: aiosqlite.Connection, *, member_on: date | None = None, current: bool = False
+) -> list[AlsRecord]:
+    """Every ALS, removed ones included (names in reports of the past); with `member_on`, those
+    that were members on that day (not removed yet); with `current`, those not removed."""
+    day = member_on.isoformat() if member_on else None
     async with conn.execute(
         "SELECT als_id, name, country, subregion, accredited_on, language FROM als"
-        " ORDER BY subregion, country, name"
+        " WHERE (:day IS NULL OR removed_on IS NULL OR removed_on > :day)"
+        " AND (NOT :current OR removed_on IS NULL) ORDER BY subregion, country, name",
+        {"day": day, "current": current},
     ) as cur:
         return [_als(row) async for row in cur]
+
+
+async def removed_als(conn: aiosqlite.Connection) -> dict[str, date]:
+    """ALS id -> the day it was removed from the roster, for those removed."""
+    async with conn.execute("SELECT als_id, removed_on FROM als WHERE removed_on IS NOT NULL") as c:
+        return {str(als_id): date.fromisoformat(on) async for als_id, on in c}
+
+
+async def als_removed_on(conn: aiosqlite.Connection, als_id: str) -> date | None:
+    """The day the ALS was removed from the roster; None: it was not (or it is unknown)."""
+    async with conn.execute("SELECT removed_on FROM als WHERE als_id = ?", (als_id,)) as cur:
+        row = await cur.fetchone()
+    return _day(row[0]) if row else None
+
+
+async def remove_als(conn: aiosqlite.Connection, als_id: str, on: date, now: str) -> list[str]:
+    """Mark the ALS and its people not yet removed removed from `on`; their e-mail addresses."""
+    day = on.isoformat()
+    await conn.execute(
+        "UPDATE als SET removed_on = ?, updated_at = ? WHERE als_id = ? AND removed_on IS NULL",
+        (day, now, als_id),
+    )
+    async with conn.execute(
+        "UPDATE person SET removed_on = ?, updated_at = ? WHERE als_id = ? AND removed_on IS NULL"
+        " RETURNING email",
+        (day, now, als_id),
+    ) as cur:
+        return sorted([str(row[0]) async for row in cur])
+
+
+async def remove_person(conn: aiosqlite.Connection, email: str, on: date, now: str) -> bool:
+    """Mark the person removed from `on`; whether they were not removed before."""
+    cur = await conn.execute(
+        "UPDATE person SET removed_on = ?, updated_at = ? WHERE email = ? AND removed_on IS NULL",
+        (on.isoformat(), now, email),
+    )
+    return cur.rowcount > 0
+
+
+async def restore(conn: aiosqlite.Connection, table: str, key: str, now: str) -> None:
+    """Make a removed ALS (`table` 'als', key its id) or person ('person', their e-mail) a member
+    again: a row of `roster import --include-removed` names them."""
+    column = {"als": "als_id", "person": "email"}[table]
+    await conn.execute(
+        f"UPDATE {table} SET removed_on = NULL, updated_at = ? WHERE {column} = ?",  # noqa: S608 - fixed names
+        (now, key),
+    )
+
+
+async def detach_participation(conn: aiosqlite.Connection, emails: list[str], on: date) -> int:
+    """Put the posts and joins the removed people made on `on` or later (a back-dated removal)
+    back in the unmatched queue: from that day on they speak for no ALS. Returns how many."""
+    cur = await conn.executemany(
+        "UPDATE participation SET person_id = NULL WHERE occurred_at >= ?"
+        " AND person_id = (SELECT person_id FROM person WHERE email = ?)",
+        [(on.isoformat(), email) for email in emails],
+    )
+    return max(cur.rowcount, 0)
 
 
 async def upsert_als(conn: aiosqlite.Connection, als: AlsRecord, now: str) -> None:
@@ -91,8 +171,8 @@ async def upsert_als(conn: aiosqlite.Connection, als: AlsRecord, now: str) -> No
 
 async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | None:
     async with conn.execute(
-        "SELECT person_id, email, name, role, slack_id, nationality, als_id, roster_language"
-        " FROM person WHERE email = ?",
+        "SELECT person_id, email, name, role, slack_id, nationality, als_id, roster_language,"
+        " removed_on FROM person WHERE email = ?",
         (email,),
     ) as cur:
         row = await cur.fetchone()
@@ -109,7 +189,9 @@ async def get_person(conn: aiosqlite.Connection, email: str) -> StoredPerson | N
         name_aliases=names,
         language=row[7],
     )
-    return StoredPerson(person_id=int(row[0]), record=record, als_id=row[6])
+    return StoredPerson(
+        person_id=int(row[0]), record=record, als_id=row[6], removed_on=_day(row[8])
+    )
 
 
 async def _aliases(
@@ -186,6 +268,7 @@ class ExportedPerson(TypedDict):
     aliases: list[str]  # e-mail aliases first, then name aliases
     language: str | None  # the roster's `language` column for them (what an import reads back)
     chosen_language: str | None  # their own choice (`/lacralo language`), which comes first
+    removed_on: str | None  # YYYY-MM-DD; only `roster export --include-removed` lists them
 
 
 class ExportedAls(TypedDict):
@@ -198,9 +281,10 @@ class ExportedAls(TypedDict):
     accredited_on: str | None
     language: str | None  # the language its representatives share (bot/domain/languages.py)
     people: list[ExportedPerson]
+    removed_on: str | None  # YYYY-MM-DD; only `roster export --include-removed` lists them
 
 
-def _exported_als(als: AlsRecord | None) -> ExportedAls:
+def _exported_als(als: AlsRecord | None, removed: dict[str, str] | None = None) -> ExportedAls:
     return ExportedAls(
         als_id=als.als_id if als else None,
         als_name=als.name if als else None,
@@ -209,18 +293,25 @@ def _exported_als(als: AlsRecord | None) -> ExportedAls:
         accredited_on=als.accredited_on.isoformat() if als and als.accredited_on else None,
         language=als.language if als else None,
         people=[],
+        removed_on=(removed or {}).get(als.als_id) if als else None,
     )
 
 
-async def export_rows(conn: aiosqlite.Connection) -> list[ExportedAls]:
-    """Every ALS with its people, and the people without an ALS last (als_id None)."""
+async def export_rows(
+    conn: aiosqlite.Connection, include_removed: bool = False
+) -> list[ExportedAls]:
+    """Every ALS with its people, and the people without an ALS last (als_id None); removed
+    ALSs and people only when asked (issue 19, point 5)."""
+    removed = {als_id: on.isoformat() for als_id, on in (await removed_als(conn)).items()}
     out: dict[str | None, ExportedAls] = {
-        als.als_id: _exported_als(als) for als in await list_als(conn)
+        als.als_id: _exported_als(als, removed)
+        for als in await list_als(conn, current=not include_removed)
     }
     async with conn.execute(
         "SELECT person_id, als_id, name, email, role, slack_id, nationality, roster_language,"
-        " CASE WHEN language_chosen_at IS NOT NULL THEN language END FROM person"
-        " ORDER BY als_id IS NULL, als_id, role, name"
+        " CASE WHEN language_chosen_at IS NOT NULL THEN language END, removed_on FROM person"
+        " WHERE ? OR removed_on IS NULL ORDER BY als_id IS NULL, als_id, role, name",
+        (include_removed,),
     ) as cur:
         people = await cur.fetchall()
     for row in people:
@@ -236,6 +327,7 @@ async def export_rows(conn: aiosqlite.Connection) -> list[ExportedAls]:
                 aliases=list(emails) + list(names),
                 language=row[7],
                 chosen_language=row[8],
+                removed_on=row[9],
             )
         )
     return list(out.values())
@@ -262,7 +354,9 @@ async def member_by(conn: aiosqlite.Connection, column: str, value: str) -> Memb
         "SELECT p.person_id, p.name, p.email, p.role, p.als_id,"
         " CASE WHEN p.language_chosen_at IS NOT NULL THEN p.language END, a.language,"
         " p.roster_language"
-        f" FROM person p LEFT JOIN als a USING (als_id) WHERE p.{column} = ?",
+        f" FROM person p LEFT JOIN als a USING (als_id) WHERE p.{column} = ?"
+        # A removed person speaks for no one any more (issue 19, point 5).
+        " AND p.removed_on IS NULL",
         (value,),
     ) as cur:
         row = await cur.fetchone()
@@ -301,11 +395,12 @@ class PersonLanguages:
 
 
 async def person_languages(conn: aiosqlite.Connection) -> list[PersonLanguages]:
-    """Everyone's languages, ordered by e-mail address."""
+    """Everyone's languages (people not removed), ordered by e-mail address."""
     async with conn.execute(
         "SELECT p.email, p.als_id, p.role,"
         " CASE WHEN p.language_chosen_at IS NOT NULL THEN p.language END, p.roster_language,"
-        " a.language FROM person p LEFT JOIN als a USING (als_id) ORDER BY p.email"
+        " a.language FROM person p LEFT JOIN als a USING (als_id) WHERE p.removed_on IS NULL"
+        " ORDER BY p.email"
     ) as cur:
         return [
             PersonLanguages(
@@ -333,10 +428,11 @@ Contact = tuple[str, str, str | None]  # (email, role, slack_id)
 
 
 async def people_by_als(conn: aiosqlite.Connection) -> dict[str | None, list[Contact]]:
-    """Everyone's contact, grouped by ALS (None: people without one, such as staff)."""
+    """Everyone's contact, grouped by ALS (None: people without one, such as staff); removed
+    people are told nothing and act for no one (issue 19, point 5)."""
     found: dict[str | None, list[Contact]] = {}
     async with conn.execute(
-        "SELECT als_id, email, role, slack_id FROM person ORDER BY email"
+        "SELECT als_id, email, role, slack_id FROM person WHERE removed_on IS NULL ORDER BY email"
     ) as cur:
         async for als_id, email, role, slack_id in cur:
             found.setdefault(als_id, []).append((email, role, slack_id))
@@ -344,7 +440,7 @@ async def people_by_als(conn: aiosqlite.Connection) -> dict[str | None, list[Con
 
 
 async def member_by_address(conn: aiosqlite.Connection, address: str) -> Member | None:
-    """The person whose address or e-mail alias this is."""
+    """The person whose address or e-mail alias this is (not a removed one)."""
     found = await member_by(conn, "email", address)
     if found is not None:
         return found

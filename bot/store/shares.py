@@ -41,3 +41,12 @@ async def between(conn: aiosqlite.Connection, start: str, end: str) -> list[Shar
             SharedActivity(text=row[0], created_at=row[1], who=row[2], country=row[3])
             async for row in cur
         ]
+
+
+async def times_since(conn: aiosqlite.Connection, person_id: int, since: str) -> list[str]:
+    """When a person shared, from `since` on (the rate limit's window, issue 20 point 6)."""
+    async with conn.execute(
+        "SELECT created_at FROM share WHERE person_id = ? AND created_at > ? ORDER BY created_at",
+        (person_id, since),
+    ) as cur:
+        return [str(row[0]) async for row in cur]

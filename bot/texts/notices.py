@@ -20,6 +20,7 @@ from bot.domain.status_history import Told
 from bot.i18n import format_value, render, t
 from bot.reports import attendance, tally, utc_minute
 from bot.texts.meetings import title_of, zone_label
+from bot.texts.slack_markup import for_slack, plain, slack_escape
 
 # What the Secretariat knows already and need not read for every ALS in its digest.
 QUIET = ("status.reason.reading", "status.reason.records_since")
@@ -168,9 +169,11 @@ def digest(
     ralo: str,
     day: str,
     warned: list[tuple[AlsRecord, Status]] | None = None,
+    head: str | None = None,
 ) -> dict[str, Any]:
     """The Secretariat's summary of one status run: today's changes, early warnings sent, past
-    changes found on the record (told to no ALS), and corrections of earlier judgements."""
+    changes found on the record (told to no ALS), and corrections of earlier judgements; the
+    audit log's head when given (issue 20, point 7)."""
     warned = warned or []
     count = len(changes) + len(past) + len(corrections) + len(warned)
     when = date.fromisoformat(day)
@@ -202,6 +205,7 @@ def digest(
         if corrections:
             lines += ["", t("notices.digest.corrections", lang)]
             lines += [f"- {_als(als)}: {render(reason, lang)}" for als, reason in corrections]
+        lines += _head_lines(head, lang)
         parts.append("\n".join(lines))
     return {"kind": "digest", "subject": subject, "text": "\n\n-----\n\n".join(parts)}
 
@@ -287,22 +291,40 @@ def call_report(
 
 
 def shares_digest(
-    found: Sequence[Mapping[str, Any]], month: str, langs: list[str], ralo: str
+    found: Sequence[Mapping[str, Any]],
+    month: str,
+    langs: list[str],
+    ralo: str,
+    head: str | None = None,
 ) -> dict[str, Any]:
+    """The month's shared ALS activities (seed 001), to the lists and the channel. What members
+    wrote is shown as text (issue 20, point 6): in mail with Slack's mentions in words and each
+    link's real address; on Slack (`slack_text`) escaped as well, so it notifies nobody."""
     subject = " / ".join(
         t("notices.digest_shares.subject", lang, ralo=ralo, month=month) for lang in langs[:2]
     )
-    items = "\n".join(f"- {s['who']}: {s['text']}" for s in found)
+    items = "\n".join(f"- {s['who']}: {plain(s['text'])}" for s in found)
+    slack_items = "\n".join(f"- {slack_escape(s['who'])}: {for_slack(s['text'])}" for s in found)
     intros = {
         lang: t("notices.digest_shares.intro", lang, month=month, count=len(found))
         for lang in langs
     }
+    tails = {lang: "".join(f"\n\n{line}" for line in _head_lines(head, lang)[1:]) for lang in langs}
+    tail = tails[langs[0]] if langs else ""
     return {
         "kind": "digest",
         "subject": subject,
-        "text": "\n".join(intros.values()) + f"\n\n{items}",
-        "parts": {lang: f"{intro}\n\n{items}" for lang, intro in intros.items()},
+        "text": "\n".join(intros.values()) + f"\n\n{items}{tail}",
+        "slack_text": slack_escape("\n".join(intros.values()))
+        + f"\n\n{slack_items}{slack_escape(tail)}",
+        "parts": {lang: f"{intro}\n\n{items}{tails[lang]}" for lang, intro in intros.items()},
     }
+
+
+def _head_lines(head: str | None, lang: str) -> list[str]:
+    """The audit log's head, published in every digest (issue 20, point 7): a record rewritten
+    later no longer reaches it (`audit verify --head`). Nothing when not given."""
+    return ["", t("notices.audit_head", lang, head=head)] if head else []
 
 
 def month_digest(
@@ -311,10 +333,11 @@ def month_digest(
     warned: list[AlsRecord],
     langs: list[str],
     ralo: str,
+    head: str | None = None,
 ) -> dict[str, Any]:
     """The Secretariat's digest of a month (issue 18): the status changes and corrections
     recorded in it, and the ALSs warned (one missed call from inactivity). `changes`: (ALS,
-    state, effective date, kind, reasons)."""
+    state, effective date, kind, reasons). `head`: the audit log's, when given (issue 20)."""
     count = len(changes) + len(warned)
     subject = " / ".join(
         t("notices.month.subject", lang, ralo=ralo, month=month, count=count) for lang in langs[:2]
@@ -333,5 +356,6 @@ def month_digest(
             lines += [f"- {_als(als)}" for als in warned]
         if not count:
             lines.append(t("notices.month.nothing", lang))
+        lines += _head_lines(head, lang)
         parts.append("\n".join(lines))
     return {"kind": "digest", "subject": subject, "text": "\n\n-----\n\n".join(parts)}

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import __version__
+from bot.csv_cells import neutralised
 from bot.deps import Deps, iso
 from bot.i18n import language_or_default
 from bot.pages import render_page
@@ -26,12 +27,17 @@ from bot.store import nominations as nomination_store
 from bot.store import roster as roster_store
 from bot.store import schema_version
 from bot.store import votes as vote_store
+from bot.transports.http_server import read_body_in_time
 
 DEPS: web.AppKey[Deps] = web.AppKey("deps", Deps)
 
 
 def build_app(deps: Deps) -> web.Application:
-    app = web.Application(client_max_size=2 * 1024 * 1024)
+    # Issue 20: a body trickled in slower than the idle timeout is cut off (http_server.py).
+    app = web.Application(
+        client_max_size=2 * 1024 * 1024,
+        middlewares=[read_body_in_time(deps.settings.idle_timeout_s)],
+    )
     app[DEPS] = deps
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/", index)
@@ -71,7 +77,8 @@ async def index(request: web.Request) -> web.Response:
     lang = page_language(request)
     region = deps.region
     grouped: dict[str, list[dict[str, str | None]]] = {}
-    for als in await roster_store.list_als(deps.store):
+    # Members today: an ALS removed from the roster (issue 19.5) is not listed.
+    for als in await roster_store.list_als(deps.store, member_on=deps.clock().date()):
         country = region.countries.get(als.country)
         grouped.setdefault(als.subregion, []).append(
             {
@@ -112,7 +119,14 @@ async def status_page(request: web.Request) -> web.Response:
     upcoming = await meeting_store.since(deps.store, iso(now))
     next_call = next((m["start_at"] for m in upcoming if m["kind"] == "monthly"), None)
     page = status_report.public_page(items, deps.region, now, next_call, lang)
-    html = render_page("status.html", lang, request.path, ralo=deps.region.ralo, page=page)
+    # Issue 20: the audit log's head in the footer, published where the file's holder cannot
+    # take it back (`audit verify --head` later catches a history rewritten behind it).
+    from bot.services import audit as audit_service
+
+    head = await audit_service.head(deps.store)
+    html = render_page(
+        "status.html", lang, request.path, ralo=deps.region.ralo, page=page, audit_head=head
+    )
     return web.Response(text=html, content_type="text/html", charset="utf-8")
 
 
@@ -127,7 +141,11 @@ async def status_csv(request: web.Request) -> web.Response:
         lineterminator="\r\n",
     )
     writer.writeheader()
-    writer.writerows(status_report.public_csv_row(item, deps.region) for item in items)
+    # Issue 20.4: a cell a spreadsheet would run as a formula (an ALS name) is marked as text.
+    writer.writerows(
+        {k: neutralised(v) for k, v in status_report.public_csv_row(item, deps.region).items()}
+        for item in items
+    )
     name = f"{deps.region.ralo.lower()}-status-{deps.clock().date().isoformat()}.csv"
     return web.Response(
         body=buffer.getvalue().encode("utf-8"),
@@ -204,7 +222,8 @@ async def election_results_csv(request: web.Request) -> web.Response:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(tally_report.CSV_COLUMNS)
     for e in await election_store.published(deps.store):
-        writer.writerows(tally_report.csv_rows(e["title"], e["vote_at"], e["result"], e["voted"]))
+        rows = tally_report.csv_rows(e["title"], e["vote_at"], e["result"], e["voted"])
+        writer.writerows([neutralised(cell) for cell in row] for row in rows)  # issue 20.4
     return web.Response(
         body=buffer.getvalue().encode("utf-8"),
         content_type="text/csv",

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
+
+
+class SlackRefused(RuntimeError):
+    """Slack said no; the message is Slack's error code (`not_in_channel`: invite the bot to the
+    channel; `channel_not_found`), which the outbox keeps as the row's last error."""
 
 
 def slack_sender(settings: Settings) -> Any:
@@ -17,10 +23,13 @@ def slack_sender(settings: Settings) -> Any:
         # goes to the channel, never to a list, whose archives are public).
         body = payload.get("slack_text") or payload["text"]
         text = f"*{payload['subject']}*\n\n{body}"
-        response = await client.chat_postMessage(
-            channel=recipient, text=text, blocks=payload.get("blocks"), unfurl_links=False
-        )
-        if not response.get("ok"):
-            raise RuntimeError(str(response.get("error", "slack error")))
+        try:
+            # chat:write (manifest.yml): a user id posts in the bot's Messages tab with that
+            # member; a channel takes the post only when the bot has been invited to it.
+            await client.chat_postMessage(
+                channel=recipient, text=text, blocks=payload.get("blocks"), unfurl_links=False
+            )
+        except SlackApiError as exc:
+            raise SlackRefused(str(exc.response.get("error") or "slack error")) from None
 
     return send

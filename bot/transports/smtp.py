@@ -9,12 +9,17 @@ No message, however large or malformed, holds up the event loop that also answer
 and Slack (issue 15): DATA is read in large pieces (`smtp_data.py`), a list post's header section
 is capped, and a command mail is read in a worker thread, its text capped and its attachments
 never decoded (`bot/mail/mime_text.py`).
+
+No client holds a connection for ever, and no address holds many (issue 20): the idle and
+transaction timeouts and the connection caps are in `smtp_session.py` and `peers.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import socket
 import sqlite3
 from functools import partial
 from typing import Any
@@ -27,7 +32,8 @@ from bot.i18n import render, t
 from bot.mail.command_mail import read_command_mail
 from bot.mail.post import UnreadableMessage, parse_post
 from bot.store.connection import StoreError
-from bot.transports.smtp_data import BulkDataLMTP, BulkDataSMTP
+from bot.transports.peers import ConnectionCaps, connection_caps, ip_of, is_trusted_relay
+from bot.transports.smtp_session import GuardedLMTP, GuardedSMTP
 from handlers import email_command, list_post
 
 log = logging.getLogger("lacralo_bot.smtp")
@@ -78,7 +84,11 @@ class ListPostHandler:
             log.info(t("mail.log.not_a_list_post", lang, peer=str(peer)))
             return NOT_A_LIST_POST
         try:
-            recorded = await list_post.handle(self.deps, post)
+            # Issue 20.5: a post counts when a trusted relay delivered it, or with a valid DKIM
+            # signature of its list (handlers/list_post.py); any other is held for review.
+            ip = ip_of(peer)
+            trusted = is_trusted_relay(ip, self.deps.settings.smtp_trusted_networks)
+            recorded = await list_post.handle(self.deps, post, raw=raw, peer=ip, trusted=trusted)
         except (sqlite3.Error, StoreError, OSError) as exc:
             log.error(t("mail.log.store_failed", lang, error=str(exc), ident=post.message_key))
             return TRY_LATER
@@ -127,17 +137,34 @@ def _unreadable(exc: UnreadableMessage, peer: Any, lang: str) -> str:
     return UNREADABLE.format(why=exc.reason.key.rsplit(".", 1)[-1])
 
 
+@functools.cache
+def _hostname() -> str:
+    """The name in the greeting, looked up once: aiosmtpd would otherwise ask the resolver, on
+    the event loop, for every connection (a flood of connections would be a flood of lookups)."""
+    return socket.getfqdn()
+
+
 async def start_server(
-    deps: Deps, host: str, port: int, lmtp: bool = False
+    deps: Deps, host: str, port: int, lmtp: bool = False, caps: ConnectionCaps | None = None
 ) -> asyncio.base_events.Server:
-    protocol: Any = BulkDataLMTP if lmtp else BulkDataSMTP
+    """Listen for SMTP (or LMTP). `caps` counts connections across all of the process's
+    receivers (app.py shares one); without it this server counts its own."""
+    settings = deps.settings
+    protocol: Any = GuardedLMTP if lmtp else GuardedSMTP
     factory = partial(
         protocol,
         ListPostHandler(deps, lmtp),
-        data_size_limit=deps.settings.max_message_bytes,
+        caps=caps or connection_caps(settings),
+        idle_timeout=settings.idle_timeout_s,
+        transaction_timeout=settings.transaction_timeout_s,
+        data_size_limit=settings.max_message_bytes,
         enable_SMTPUTF8=True,
         decode_data=False,
         ident="lacralo-bot",
+        hostname=_hostname(),
     )
     loop = asyncio.get_running_loop()
-    return await loop.create_server(factory, host=host, port=port)
+    # A listen queue for as many connections as may be open (asyncio's default is 100): in a
+    # flood, a relay's connection waits its turn rather than being dropped (and retried in 1 s).
+    backlog = max(100, settings.max_connections)
+    return await loop.create_server(factory, host=host, port=port, backlog=backlog)

@@ -13,29 +13,36 @@ only that a server not truncate them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from aiosmtpd.lmtp import LMTP
 from aiosmtpd.smtp import MISSING, SMTP, syntax
 
 END = b"\r\n.\r\n"
-# What the end of the bytes held may be while the end mark straddles them and the buffer.
-_MARK_PREFIXES = (b"\r", b"\r\n", b"\r\n.", b"\r\n.\r")
+# How the bytes held may end while an end mark straddles them and the buffer, longest first.
+_MARK_PREFIXES = (b"\r\n.\r", b"\r\n.", b"\r\n", b"\r")
 TOO_BIG = "552 Error: Too much mail data"
 
 
 class BulkDataSMTP(SMTP):
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
-        await _data(self, arg)
+        await _data(self, arg, self.data_progress)
+
+    def data_progress(self) -> None:
+        """Called as each piece of a message arrives (the idle timeout's clock, smtp_session)."""
 
 
 class BulkDataLMTP(LMTP):
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
-        await _data(self, arg)
+        await _data(self, arg, self.data_progress)
+
+    def data_progress(self) -> None:
+        """As BulkDataSMTP.data_progress."""
 
 
-async def _data(server: SMTP, arg: str) -> None:
+async def _data(server: SMTP, arg: str, progress: Callable[[], None] | None = None) -> None:
     """aiosmtpd's `smtp_DATA` (1.4), its reading loop replaced by `read_data`; the content is
     bytes, as the bot's servers are made with `decode_data=False`."""
     if await server.check_helo_needed() or await server.check_auth_needed("DATA"):
@@ -49,7 +56,7 @@ async def _data(server: SMTP, arg: str) -> None:
         return
     await server.push("354 End data with <CR><LF>.<CR><LF>")
     try:
-        content = await read_data(server._reader, server.data_size_limit)
+        content = await read_data(server._reader, server.data_size_limit, progress)
     except asyncio.IncompleteReadError:  # the client went away mid-message
         server._writer.close()
         return
@@ -63,26 +70,50 @@ async def _data(server: SMTP, arg: str) -> None:
     await server.push("250 OK" if status is MISSING else status)
 
 
-async def read_data(reader: asyncio.StreamReader, limit: int | None) -> bytes | None:
+async def read_data(
+    reader: asyncio.StreamReader,
+    limit: int | None,
+    progress: Callable[[], None] | None = None,
+) -> bytes | None:
     """The message up to the end mark, dot-stuffing undone; None when it is over `limit` bytes
-    (read to its end all the same, holding only its last bytes, so the session can go on)."""
+    (read to its end all the same, holding only its last bytes, so the session can go on).
+    `progress` is called after each piece (a line, or as much as the reader holds at once)."""
     held = bytearray(b"\r\n")  # the line break that ended the DATA command: the mark may follow
     dropped = 0
-    separator = b".\r\n"
+    exact = False  # whether the last piece was read exactly
     while not held.endswith(END):
-        held += await _piece(reader, separator)
+        # Never a byte past the end mark: the next command follows it. When the bytes held end
+        # with the start of a mark, the bytes that would finish it are read exactly; when that
+        # leaves the start of another (10 MB of empty lines), the short separator `.<CRLF>`
+        # finds the end of any mark begun, in large pieces, except after `<CRLF>.` or
+        # `<CRLF>.<CR>`, where only the exact read is safe. Otherwise the reader's buffer alone
+        # holds any mark, and it is searched for the whole of it: a line that ends with a period
+        # does not end a piece.
+        finish = _to_finish_a_mark(held)
+        exact = finish > 0 and (finish <= 2 or not exact)
+        if exact:
+            held += await reader.readexactly(finish)
+        else:
+            held += await _piece(reader, b".\r\n" if finish else END)
+        if progress is not None:
+            progress()
         if limit and dropped + len(held) > limit + len(END):  # the leading CRLF, the ".\r\n"
             dropped += len(held) - len(END)
             del held[: -len(END)]  # enough to see the mark arrive
-        # Until the bytes held end in a way the mark could continue, the short separator is
-        # looked for and the mark checked here; after, the buffer alone can hold the whole mark.
-        if not held.endswith(_MARK_PREFIXES):
-            separator = END
     if dropped:
         return None
     del held[-3:]  # the ".\r\n" of the end mark; its line break ends the last line
     held = held.replace(b"\r\n.", b"\r\n")  # a line's leading dot, the first line's too
     return bytes(memoryview(held)[2:])
+
+
+def _to_finish_a_mark(held: bytearray) -> int:
+    """How many bytes would finish an end mark begun at the end of `held` (the longest such
+    beginning); 0 when `held` does not end with one."""
+    for start in _MARK_PREFIXES:
+        if held.endswith(start):
+            return len(END) - len(start)
+    return 0
 
 
 async def _piece(reader: asyncio.StreamReader, separator: bytes) -> bytes:

@@ -29,6 +29,14 @@ class CallLeave:
 
 
 @dataclass(frozen=True)
+class CallStarted:
+    """Zoom's `meeting.started`: a call with that number began (it does not say who attended)."""
+
+    meeting_id: str
+    started_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
 class CallEnded:
     """Zoom's `meeting.ended`: one occurrence of a (perhaps recurring) meeting number is over."""
 

@@ -1,4 +1,8 @@
-"""`/lacralo share TEXT`: an ALS activity for the monthly digest (seed 001: sharing activities)."""
+"""`/lacralo share TEXT`: an ALS activity for the monthly digest (seed 001: sharing activities).
+
+The text is kept as said and shown as text wherever it appears (bot/texts/slack_markup.py); a
+member past the day's allowance (bot/domain/share_limit.py) is told when they may share again
+(issue 20, point 6)."""
 
 from __future__ import annotations
 

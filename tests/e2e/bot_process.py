@@ -39,12 +39,17 @@ class BotProcess:
             stdout=log,
             stderr=log,
         )
-        wait_until(
-            lambda: self.healthy() or self.proc is None or self.proc.poll() is not None,
-            timeout,
-            "the bot to answer /healthz",
-        )
-        assert self.proc.poll() is None, f"bot exited early:\n{self.log()}"
+        try:
+            wait_until(
+                lambda: self.healthy() or self.proc is None or self.proc.poll() is not None,
+                timeout,
+                "the bot to answer /healthz",
+            )
+            assert self.proc.poll() is None, f"bot exited early:\n{self.log()}"
+        except AssertionError:
+            self.proc.kill()  # a bot that never came up must not outlive the test
+            self.proc.wait(10)
+            raise
         return self
 
     def healthy(self) -> bool:

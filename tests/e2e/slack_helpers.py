@@ -3,13 +3,15 @@ Web API on loopback (SLACK_API_URL points at it)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -118,3 +120,96 @@ async def running_slack_bot(
         finally:
             await runner.cleanup()
             await conn.close()
+
+
+@dataclass
+class SocketSlack:
+    """Slack for Socket Mode on loopback: the Web API (apps.connections.open answers with the
+    ws:// address of the socket below; every other call goes to FakeSlack, which records it) and
+    the socket itself, which greets the bot with `hello`, hands it envelopes and keeps what the
+    bot sends back (its acknowledgements)."""
+
+    api: FakeSlack
+    ws_url: str = ""
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    sent_back: list[dict[str, Any]] = field(default_factory=list)
+    closed: int = 0
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    async def web_api(self, request: web.Request) -> web.Response:
+        if request.match_info["method"] != "apps.connections.open":
+            response = await self.api.handle(request)
+            await self._note(lambda: None)  # a call recorded: wake whoever waits for it
+            return response
+        auth = request.headers.get("Authorization", "")
+        await self._note(lambda: self.api.calls.append(("apps.connections.open", {}, auth)))
+        return web.json_response({"ok": True, "url": self.ws_url})
+
+    async def socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()  # answers the client's pings, as Slack does
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": len(self.sockets) + 1})
+        await self._note(lambda: self.sockets.append(ws))
+        async for frame in ws:
+            if frame.type == aiohttp.WSMsgType.TEXT:
+                await self._note(partial(self.sent_back.append, json.loads(frame.data)))
+        await self._note(self._one_closed)
+        return ws
+
+    def _one_closed(self) -> None:
+        self.closed += 1
+
+    async def _note(self, change: Callable[[], None]) -> None:
+        async with self.changed:
+            change()
+            self.changed.notify_all()
+
+    async def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+        async with self.changed:
+            try:
+                await asyncio.wait_for(self.changed.wait_for(condition), timeout)
+            except TimeoutError:
+                raise AssertionError(f"timed out waiting for {what}") from None
+
+    async def connections(self, count: int) -> web.WebSocketResponse:
+        """The bot's `count`-th connection, once it is open."""
+        await self.wait_for(lambda: len(self.sockets) >= count, f"connection {count}")
+        return self.sockets[count - 1]
+
+    async def envelope(
+        self, ws: web.WebSocketResponse, envelope_id: str, kind: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Hand the bot an envelope; its acknowledgement, once it comes back."""
+        await ws.send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "accepts_response_payload": kind == "slash_commands",
+                "payload": payload,
+            }
+        )
+        await self.wait_for(
+            lambda: any(m.get("envelope_id") == envelope_id for m in self.sent_back),
+            f"the acknowledgement of {envelope_id}",
+        )
+        return next(m for m in self.sent_back if m.get("envelope_id") == envelope_id)
+
+
+@asynccontextmanager
+async def socket_slack() -> AsyncIterator[SocketSlack]:
+    fake = SocketSlack(api=FakeSlack())
+    app = web.Application()
+    app.router.add_post("/api/{method}", fake.web_api)
+    app.router.add_get("/link", fake.socket)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    fake.api.url = f"http://127.0.0.1:{port}/api/"
+    fake.ws_url = f"ws://127.0.0.1:{port}/link"
+    try:
+        yield fake
+    finally:
+        for ws in fake.sockets:
+            await ws.close()
+        await runner.cleanup()

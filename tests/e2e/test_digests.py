@@ -192,3 +192,93 @@ async def test_scheduler_runs_reports_and_digests(
     deps = Deps(store=store, settings=Settings(), region=region, clock=lambda: START)  # type: ignore[call-arg]
     await Scheduler(deps, {}).tick()  # nothing configured: nothing queued, nothing fails
     assert await outbox.listing(store) == []
+
+
+# Issue 20, point 6: what a member shares is shown as text, on Slack and in mail, and a member
+# shares at most a few activities a day; the service keeps answering through both attacks.
+
+ATTACK = (
+    "<!channel> <!here> taller con <@U0000003> en <#C0ANNOUNCE|general>:"
+    " <https://evil.example/login|https://icann.org/informe> &lt;b&gt;"
+)
+
+
+async def test_a_share_with_mentions_and_a_disguised_link_reaches_slack_and_mail_as_text(
+    tmp_path: Path,
+) -> None:
+    from bot.services.outbox import deliver_due
+    from bot.store import audit_log
+    from bot.transports.mail_out import email_sender
+    from bot.transports.slack_out import slack_sender
+    from tests.fakes import smtp_sink
+
+    async with smtp_sink() as sink:
+        async with running_slack_bot(tmp_path, **SETTINGS, outbound_smtp_port=sink.port) as bot:
+            status, text = await bot.command("U0000001", f"share {ATTACK}")
+            assert status == 200 and text.startswith("Thank you")
+            now = datetime.now(UTC)
+            first_of_next = (now.replace(day=28) + timedelta(days=4)).replace(day=1, hour=6)
+            deps = bot.deps
+            assert await digests.monthly_digest(
+                deps.store, deps.region, deps.settings, first_of_next
+            )
+            head = str(await audit_log.head(deps.store))
+            senders = {
+                "email": email_sender(deps.settings, lambda: first_of_next),
+                "slack": slack_sender(deps.settings),
+            }
+            delivered = await deliver_due(deps.store, senders, first_of_next)
+            assert delivered.sent == 2 and delivered.failed == 0
+            [posted] = [
+                m for m in bot.slack.methods("chat.postMessage") if m["channel"] == "C0ANNOUNCE"
+            ]
+            # The service keeps answering after it.
+            status, again = await bot.command("U0000001", "help")
+            assert status == 200 and again
+        [mail] = await sink.wait_for(1)
+    slack_text = posted["text"]
+    assert "<!" not in slack_text and "<@" not in slack_text and "<#" not in slack_text
+    assert "<http" not in slack_text and "|" not in slack_text
+    assert (
+        "@channel @here taller con @U0000003 en #general:"
+        " https://icann.org/informe (https://evil.example/login) &lt;b&gt;" in slack_text
+    )
+    body = mail.get_content()
+    assert mail.get_content_type() == "text/plain"
+    assert (
+        "@channel @here taller con @U0000003 en #general:"
+        " https://icann.org/informe (https://evil.example/login) <b>" in body
+    )
+    assert head in body and head in slack_text  # issue 20, point 7: the head in every digest
+
+
+async def test_a_member_shares_at_most_a_few_a_day_and_is_told_when_again(
+    tmp_path: Path,
+) -> None:
+    from bot.domain.share_limit import SHARES_PER_DAY
+
+    moment = [datetime(2026, 11, 30, 12, 0, tzinfo=UTC)]
+    async with running_slack_bot(tmp_path, clock=lambda: moment[0], **SETTINGS) as bot:
+        for n in range(SHARES_PER_DAY):
+            moment[0] += timedelta(minutes=10)
+            _, text = await bot.command("U0000001", f"share taller {n}")
+            assert text.startswith("Thank you"), text
+        first = datetime(2026, 11, 30, 12, 10, tzinfo=UTC)
+        moment[0] += timedelta(minutes=1)
+        _, refused = await bot.command("U0000001", "share one more")
+        assert f"{SHARES_PER_DAY} activities in the last 24 hours" in refused
+        assert "30 Nov 2026" not in refused and "1 Dec 2026 at 12:10 UTC" in refused
+        _, spanish = await bot.command("U0000001", "compartir uno más")
+        assert "Podrá volver a compartir el 1 dic 2026 a las 12:10 UTC" in spanish
+        # Another member is not held back by it.
+        _, other = await bot.command("U0000003", "share our own workshop")
+        assert other.startswith("Thank you") or other.startswith("Obrigado")
+        moment[0] = first + timedelta(days=1)
+        _, later = await bot.command("U0000001", "share the next day")
+        assert later.startswith("Thank you")
+        async with bot.deps.store.execute(
+            "SELECT count(*) FROM share s JOIN person p USING (person_id) WHERE p.slack_id = ?",
+            ("U0000001",),
+        ) as cur:
+            row = await cur.fetchone()
+    assert row is not None and row[0] == SHARES_PER_DAY + 1

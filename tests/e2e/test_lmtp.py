@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import smtplib
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -106,5 +107,44 @@ async def test_the_reply_address_reaches_the_command_handler(tmp_path: Path) -> 
         assert reply.startswith("250 2.0.0 Command received")
         [reply] = await send(bot, ["lacralo-bot-commandsx@lacralo.example.org"], command(), False)
         assert reply.startswith("550 5.6.0 Not a mailing-list post")
+    finally:
+        await bot.close()
+
+
+def until_closed(sock: socket.socket) -> bytes:
+    received = b""
+    while chunk := sock.recv(4096):
+        received += chunk
+    return received
+
+
+def half_then_over_the_cap(port: int) -> tuple[bytes, bytes]:
+    """One connection says half a command and stalls; a second one comes while it is open.
+    What each received before the server closed it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as half:
+        greeting = half.recv(4096)
+        half.sendall(b"LHLO x\r\nMAIL FROM:<a@")
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as over:
+            refused = until_closed(over)
+        return greeting + until_closed(half), refused
+
+
+async def test_lmtp_has_the_same_guards(tmp_path: Path) -> None:
+    """Issue 20: the LMTP server closes a half command line after the idle timeout, refuses a
+    connection over the per-address cap with 421 at once, and still takes a whole message."""
+    bot = await start_smtp_bot(
+        tmp_path,
+        lmtp=True,
+        idle_timeout_s=0.3,
+        max_connections_per_address=1,
+        smtp_trusted_networks="192.0.2.1",
+    )
+    try:
+        held, refused = await asyncio.to_thread(half_then_over_the_cap, bot.port)
+        assert refused.startswith(b"421 4.7.0 Too many connections from your address")
+        assert held.startswith(b"220") and held.endswith(
+            b"421 4.4.2 Timeout; closing the connection\r\n"
+        )
+        assert await send(bot, [LIST_COPY], post()) == ["250 2.0.0 Recorded"]
     finally:
         await bot.close()

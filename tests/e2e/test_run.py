@@ -80,8 +80,12 @@ def test_page_language_from_browser_when_not_asked(bot: BotProcess) -> None:
 
 
 def test_port_in_use_is_one_clear_sentence(tmp_path: Path, bot: BotProcess) -> None:
-    done = run_cli(
-        tmp_path, "run", LACRALO_HTTP_PORT=str(bot.http_port), LACRALO_SMTP_PORT=str(free_port())
+    done = run_cli(  # its own database: a second bot on the same one is refused first (issue 21)
+        tmp_path,
+        "run",
+        LACRALO_HTTP_PORT=str(bot.http_port),
+        LACRALO_SMTP_PORT=str(free_port()),
+        LACRALO_DB_PATH="other.db",
     )
     assert done.returncode == 2
     assert f"Cannot listen for http on 127.0.0.1:{bot.http_port}" in done.stderr
@@ -113,6 +117,7 @@ def test_a_list_post_to_the_running_bot_shows_in_participation(
             "occurred_at": "2026-11-16T15:00:00+00:00",
             "activity_id": None,  # set on participation the Secretariat records (issue 13)
             "note": None,
+            "duration_min": None,
         }
     ]
 

@@ -138,3 +138,16 @@ async def test_a_proxy_is_for_the_next_assembly_and_revocable_until_it_starts(
         assert "cannot be revoked once its vote has started" in text
         _, late = await bot.command(JEAN, "proxy ALS-JM-01 1")  # a proxy for it now comes too late
         assert "Proxy refused" in late or "Procuration refusée" in late
+
+
+async def test_a_post_slack_refuses_keeps_slacks_reason(slack: SlackBot) -> None:
+    """A channel the bot was not invited to (manifest.yml asks for chat:write, not
+    chat:write.public): the outbox keeps Slack's code, which says what to do."""
+    from bot.transports.slack_out import SlackRefused, slack_sender
+
+    slack.slack.fail_with = "not_in_channel"
+    send = slack_sender(slack.deps.settings)
+    with pytest.raises(SlackRefused, match="^not_in_channel$"):
+        await send("C0ANNOUNCE", {"subject": "Monthly call", "text": "Tomorrow"})
+    [call] = slack.slack.methods("chat.postMessage")
+    assert call["channel"] == "C0ANNOUNCE"

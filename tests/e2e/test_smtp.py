@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from bot.services import roster as roster_service
 from bot.store import participation as events
 from tests.e2e.smtp_bot import SmtpBot, start_smtp_bot
+from tests.e2e.smtp_bot import _send as smtp_send
 
 LIST_ID = "lac-discuss-es.atlarge-lists.icann.org"
 
@@ -49,6 +51,7 @@ async def test_plain_post_is_stored_for_the_senders_als(bot: SmtpBot) -> None:
             "occurred_at": "2023-02-21T13:00:00+00:00",
             "activity_id": None,
             "note": None,
+            "duration_min": None,
         }
     ]
 
@@ -200,3 +203,42 @@ async def test_a_date_in_the_future_is_not_believed(bot: SmtpBot) -> None:
     assert (await bot.send(raw))[0] == 250
     [event] = await events.events(bot.conn)
     assert event["occurred_at"] < "2090"
+
+
+async def test_concurrent_posts_share_commits_and_each_250_follows_its_commit(
+    bot: SmtpBot,
+) -> None:
+    """Group commit (issue 20, part 9): posts arriving together are stored by one statement and
+    one fsync, yet no sender hears 250 before its own row is committed (read back here through
+    another connection the moment the 250 arrives)."""
+    writer = events.writer(bot.conn)
+    flush = writer._flush
+    flushes: list[int] = []
+
+    async def counted(batch: list[events.NewEvent]) -> list[events.Stored]:
+        flushes.append(len(batch))
+        return await flush(batch)
+
+    writer._flush = counted
+    senders, each = 8, 6
+
+    def sender(n: int) -> list[bool]:
+        seen = []
+        for i in range(each):
+            code, _ = smtp_send(
+                bot.port, post(mid=f"<c{n}-{i}@x>"), "lacralo-bot@example.org", False, "l@x.org"
+            )
+            with sqlite3.connect(bot.db_path) as reader:
+                key = f"mid:c{n}-{i}@x"
+                row = reader.execute("SELECT 1 FROM participation WHERE source_key = ?", (key,))
+                seen.append(code == 250 and row.fetchone() is not None)
+        return seen
+
+    try:
+        results = await asyncio.gather(*(asyncio.to_thread(sender, n) for n in range(senders)))
+    finally:
+        writer._flush = flush
+    assert all(all(seen) for seen in results), "a 250 came before its row was committed"
+    assert await bot.count() == senders * each
+    assert sum(flushes) == senders * each
+    assert len(flushes) < senders * each, f"no two posts shared a commit: {flushes}"

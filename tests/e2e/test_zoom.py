@@ -1,4 +1,5 @@
-"""Zoom webhooks over real HTTP on loopback: handshake, signatures, replays, matching (issue 4)."""
+"""Zoom webhooks over real HTTP on loopback: handshake, signatures, replays, matching (issue 4);
+the 2021 event form, meeting.started/ended and leaves in any order (issue 19, part 3)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ import logging
 import time
 import urllib.request
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.deps import iso
 from bot.services import calendar as calendar_service
+from bot.services import calls as call_service
 from bot.services import meetings as meeting_service
 from bot.services import roster as roster_service
+from bot.services.status import reading as status_reading
 from bot.store import participation as events
 from tests.conftest import wait_until
 from tests.e2e.bot_process import BotProcess
@@ -24,6 +28,7 @@ from tests.e2e.zoom_helpers import (
     MEETING,
     SECRET,
     ZoomBot,
+    meeting_event,
     participant_event,
     running_zoom_bot,
     signed_headers,
@@ -67,6 +72,7 @@ async def test_signed_join_is_stored_for_the_als(zoom: ZoomBot) -> None:
             "occurred_at": "2026-11-17T15:02:10+00:00",
             "activity_id": None,
             "note": None,
+            "duration_min": None,
         }
     ]
 
@@ -110,8 +116,10 @@ async def test_signed_nonsense_is_a_400_and_the_server_keeps_serving(zoom: ZoomB
     ):
         assert (await zoom.post(body))[0] == 400
     assert (await zoom.post(b"x" * 300_000))[0] == 413
-    other = json.dumps({"event": "meeting.started", "payload": {"object": {}}}).encode()
+    other = json.dumps({"event": "meeting.sharing_started", "payload": {"object": {}}}).encode()
     assert (await zoom.post(other)) == (200, {"status": "ignored"})
+    started = json.dumps({"event": "meeting.started", "payload": {"object": {}}}).encode()
+    assert (await zoom.post(started)) == (400, {"error": "bad_payload"})
     assert (
         await zoom.post(participant_event("joined", "Keisha Brown", "keisha.brown@example.org"))
     )[0] == 200
@@ -376,3 +384,107 @@ async def test_meeting_ended_goes_to_the_call_held_not_the_cancelled_one_beside_
     body = ended_event("2026-12-15T15:20:00Z", "2026-12-15T17:00:00Z")
     assert await zoom.post(body) == (200, {"status": "recorded"})
     assert await _ended_at(zoom) == {cancelled: None, held: "2026-12-15T17:00:00+00:00"}
+
+
+# Issue 19, part 3: Zoom events as they really arrive.
+KEISHA = ("Keisha Brown", "keisha.brown@example.org")
+
+
+async def _durations(zoom: ZoomBot) -> list[tuple[str, int | None]]:
+    sql = "SELECT occurred_at, duration_s FROM participation ORDER BY occurred_at"
+    async with zoom.deps.store.execute(sql) as cur:
+        return [(row[0], row[1]) async for row in cur]
+
+
+async def test_the_2021_form_with_date_time_is_read_like_join_time(zoom: ZoomBot) -> None:
+    joined = participant_event("joined", *KEISHA, at="2026-11-17T15:00:00Z", time_field="date_time")
+    left = participant_event("left", *KEISHA, at="2026-11-17T15:30:00Z", time_field="date_time")
+    assert await zoom.post(joined) == (200, {"status": "recorded"})
+    assert await zoom.post(left) == (200, {"status": "recorded"})
+    assert await _durations(zoom) == [("2026-11-17T15:00:00+00:00", 30 * 60)]
+    neither = participant_event("joined", *KEISHA, time_field="when")
+    assert await zoom.post(neither) == (400, {"error": "bad_payload"})
+
+
+async def test_meeting_started_is_logged_and_marks_nothing(
+    zoom: ZoomBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 13: a call that started may still end with nobody's attendance known; only its end
+    (or the Secretariat's record) makes the attendance known."""
+    caplog.set_level(logging.INFO, logger="lacralo_bot.call_started")
+    meeting = await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
+    started = meeting_event("started", "2026-12-15T15:00:12Z")
+    assert await zoom.post(started) == (200, {"status": "started"})
+    other = meeting_event("started", "2026-12-15T15:00:12Z", meeting="999888777")
+    assert await zoom.post(other) == (200, {"status": "started"})
+    assert await _ended_at(zoom) == {meeting: None}
+    later = datetime(2027, 1, 1, tzinfo=UTC)
+    [listed] = await meeting_service.list_meetings(zoom.deps.store, later)
+    assert listed["attendance_recorded"] is False
+    logged = [r.getMessage() for r in caplog.records if r.name == "lacralo_bot.call_started"]
+    assert f"Meeting {meeting} (Zoom {MEETING}) started at 2026-12-15T15:00:12+00:00" in logged[0]
+    assert "no registered meeting" in logged[1] and "999888777" in logged[1]
+
+
+async def _missed(zoom: ZoomBot, als_id: str, as_of: datetime) -> tuple[int, int]:
+    """(calls missed in a row, calls whose attendance is unknown) for one ALS."""
+    found = await status_reading.statuses(zoom.deps.store, zoom.deps.region, as_of)
+    [status] = [s.status for s in found if s.als.als_id == als_id]
+    return status.missed_consecutive_calls, len(status.unrecorded_calls)
+
+
+async def test_meeting_ended_is_the_evidence_the_status_rules_count_started_is_not(
+    zoom: ZoomBot,
+) -> None:
+    """Rules of Procedure, auxiliary rule to Rule 1 (seed 003): three consecutive monthly calls
+    missed. Calls Zoom only said started are not counted as missed (their attendance is unknown,
+    issue 13); once Zoom says they ended, an ALS nobody of which joined missed them."""
+    starts = [datetime(2026, month, 15, 15, 0, tzinfo=UTC) for month in (9, 10, 11)]
+    for start in starts:
+        await _add_monthly(zoom, start)
+        assert await zoom.post(meeting_event("started", iso(start))) == (200, {"status": "started"})
+    december = datetime(2026, 12, 1, tzinfo=UTC)
+    assert await _missed(zoom, "ALS-JM-01", december) == (0, 3)
+    for start in starts:
+        end = meeting_event("ended", iso(start), iso(start + timedelta(minutes=80)))
+        assert await zoom.post(end) == (200, {"status": "recorded"})
+    assert await _missed(zoom, "ALS-JM-01", december) == (3, 0)
+
+
+async def test_a_leave_before_its_join_still_gives_the_duration(zoom: ZoomBot) -> None:
+    """Zoom does not promise order: the leave is kept and the join gets it when it arrives."""
+    left = participant_event("left", *KEISHA, at="2026-11-17T15:47:30Z")
+    assert await zoom.post(left) == (200, {"status": "recorded"})
+    assert await zoom.count() == 0  # a leave is no participation
+    assert await zoom.post(participant_event("joined", *KEISHA, at="2026-11-17T15:00:00Z"))
+    assert await _durations(zoom) == [("2026-11-17T15:00:00+00:00", 47 * 60 + 30)]
+
+
+async def test_leaves_after_meeting_ended_and_in_any_order_give_each_join_its_duration(
+    zoom: ZoomBot,
+) -> None:
+    """Keisha joined, dropped, came back; Zoom delivered the events scrambled, the last leave
+    after meeting.ended. Each join lasts until the first leave before the next join."""
+    meeting = await _add_monthly(zoom, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
+    events_in_arrival_order = [
+        participant_event("left", *KEISHA, at="2026-11-17T15:20:00Z"),
+        participant_event("joined", *KEISHA, at="2026-11-17T15:25:00Z"),
+        participant_event("joined", *KEISHA, at="2026-11-17T15:00:00Z"),
+        meeting_event("ended", "2026-11-17T15:00:00Z", "2026-11-17T16:30:00Z"),
+        participant_event("left", *KEISHA, at="2026-11-17T16:30:00Z"),
+        participant_event("left", *KEISHA, at="2026-11-17T16:30:00Z"),  # Zoom's retry
+        participant_event("joined", "Persona Desconocida", at="2026-11-17T15:10:00Z"),
+        participant_event("left", "Persona Desconocida", at="2026-11-17T15:40:00Z"),
+    ]
+    for body in events_in_arrival_order:
+        assert (await zoom.post(body))[0] == 200
+    assert await _durations(zoom) == [
+        ("2026-11-17T15:00:00+00:00", 20 * 60),
+        ("2026-11-17T15:10:00+00:00", 30 * 60),
+        ("2026-11-17T15:25:00+00:00", 65 * 60),
+    ]
+    people = await call_service.attendees(zoom.deps.store, meeting)
+    assert [(p["person"], p["als_id"], p["joins"], p["seconds"]) for p in people] == [
+        ("Keisha Brown", "ALS-JM-01", 2, 85 * 60),
+        ("Persona Desconocida", None, 1, 30 * 60),
+    ]

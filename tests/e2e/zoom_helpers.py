@@ -45,7 +45,9 @@ def participant_event(
     email: str | None = None,
     at: str = "2026-11-17T15:02:10Z",
     meeting: str = MEETING,
+    time_field: str | None = None,
 ) -> bytes:
+    """Zoom's participant_joined/left; `time_field="date_time"` is the 2021 form of the event."""
     person: dict[str, Any] = {
         "user_id": "16778240",
         "user_name": name,
@@ -54,7 +56,7 @@ def participant_event(
     }
     if email is not None:
         person["email"] = email
-    person["join_time" if kind == "joined" else "leave_time"] = at
+    person[time_field or ("join_time" if kind == "joined" else "leave_time")] = at
     payload = {
         "event": f"meeting.participant_{kind}",
         "event_ts": 1700000000000,
@@ -72,6 +74,24 @@ def participant_event(
             },
         },
     }
+    return json.dumps(payload).encode()
+
+
+def meeting_event(kind: str, start: str, end: str | None = None, meeting: str = MEETING) -> bytes:
+    """Zoom's meeting.started (no end) or meeting.ended, as its documentation shows them."""
+    body: dict[str, Any] = {
+        "id": meeting,
+        "uuid": "4444AAAiAAAAAiAiAiiAii==",
+        "host_id": "h",
+        "topic": "LACRALO Monthly",
+        "type": 8,
+        "start_time": start,
+        "duration": 90,
+        "timezone": "America/Bogota",
+    }
+    if end is not None:
+        body["end_time"] = end
+    payload = {"event": f"meeting.{kind}", "event_ts": 1765814562000, "payload": {"object": body}}
     return json.dumps(payload).encode()
 
 

@@ -65,7 +65,8 @@ async def test_every_earlier_version_moves_forward_keeping_its_data(
     assert await migrate(conn, target=start) == start
     if start >= 1:
         await conn.execute(
-            "INSERT INTO als VALUES ('ALS-1', 'Ñandú', 'AR', 'D', '2015-01-01', 'es', 'now')"
+            "INSERT INTO als (als_id, name, country, subregion, accredited_on, language,"
+            " updated_at) VALUES ('ALS-1', 'Ñandú', 'AR', 'D', '2015-01-01', 'es', 'now')"
         )
     await conn.close()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.transports.smtp_data import read_data
 
@@ -68,3 +70,17 @@ async def test_a_client_that_goes_away_mid_message() -> None:
     reader.feed_eof()
     with pytest.raises(asyncio.IncompleteReadError):
         await read_data(reader, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=".\r\na", max_size=8), max_size=8),
+    st.integers(min_value=1, max_value=12),
+)
+def test_any_lines_any_pieces(lines: list[str], chunk: int) -> None:
+    """Dots, bare CRs and LFs wherever they fall, cut anywhere: the message comes back whole,
+    and nothing after the end mark is taken."""
+    message = "".join(line + "\r\n" for line in lines).encode()
+    content, left = asyncio.run(read(stuffed(message), chunk))
+    assert content == message
+    assert left == b"QUIT\r\n"

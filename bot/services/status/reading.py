@@ -3,7 +3,7 @@ history (Rules of Procedure, auxiliary rule to Rule 1, seed 003)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import aiosqlite
@@ -31,7 +31,8 @@ async def statuses(conn: aiosqlite.Connection, region: Region, as_of: datetime) 
     since = policy.records_since or first_record
     parts = await status_store.participation_summary(conn, iso(min(first_record, as_of)), until)
     out = []
-    for als in await roster_store.list_als(conn):
+    # An ALS removed from the roster (issue 19.5) is judged only for the days it was a member.
+    for als in await roster_store.list_als(conn, member_on=date.fromisoformat(until[:10])):
         mine = attended.get(als.als_id, set())
         facts = AlsFacts(
             accredited_on=als.accredited_on,

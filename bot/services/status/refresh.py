@@ -30,6 +30,7 @@ from bot.services.status.record import (
     record_today,
 )
 from bot.settings import Settings
+from bot.store import audit_log
 from bot.store import meetings as meeting_store
 from bot.store import outbox as outbox_store
 from bot.store import roster as roster_store
@@ -216,6 +217,7 @@ async def _digest(conn: aiosqlite.Connection, run: Run, report: RefreshReport) -
         run.region.ralo,
         day,
         [(w.als, w.status) for w in report.warned],
+        str(await audit_log.head(conn)),  # issue 20: the audit head in every digest
     )
     fingerprint = hashlib.sha256(payload["text"].encode()).hexdigest()[:16]
     return await queue_for(
