@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (  # noqa: E402
+    attack_log,
     big_mail,
     mbox_backfill,
     slack_ack,
@@ -40,6 +41,8 @@ TARGETS = {
     "healthz_p99_big_mail_ms": ("<=", 100.0),
     "big_mail_accepted": (">=", big_mail.COUNT),
     "rss_big_mail_mb": ("<=", 150.0),
+    "attack_log_kb": ("<=", float(attack_log.TARGET_KB)),
+    "attack_http_5xx": ("<=", 0),
 }
 
 
@@ -49,7 +52,7 @@ def main() -> int:
     print(f"machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
     figures: dict[str, float] = {}
     benches = (smtp_ingest, slow_clients, mbox_backfill, zoom_burst, slack_ack, status_scale)
-    for bench in (*benches, big_mail):
+    for bench in (*benches, big_mail, attack_log):
         figures.update(bench.run())
     missed = []
     for name, value in figures.items():

@@ -25,6 +25,7 @@ from bot.i18n import t
 from bot.region import load_region
 from bot.scheduler import Scheduler
 from bot.services import backup as backups
+from bot.services import participation as participation_service
 from bot.services.outbox import Sender
 from bot.settings import Settings
 from bot.store import audit_log, open_store
@@ -37,12 +38,17 @@ from bot.transports import (
     slack,
     slack_out,
     smtp,
+    smtp_session,
     zoom,
 )
 
 log = logging.getLogger("lacralo_bot")
 T = TypeVar("T")
 # Where each part that needs credentials runs, for its log line and /healthz.
+# Issue 21: SIGTERM to exit within 10 s, each part stopping in turn (scheduler, mail, HTTP).
+SCHEDULER_STOP_S = 2.0
+MAIL_DRAIN_S = 5.0
+HTTP_STOP_S = 2.0
 WHERE = {"zoom": "/zoom/events", "outbound_mail": "outbox", "slack": "/slack/events"}
 
 
@@ -88,10 +94,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         audit_log.sign_with(conn, settings.audit_key)  # issue 20: tag entries when a key is set
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
+        # Issue 20.5: a list counts once the region file names it; the stored flags follow the
+        # file as it is now, so posts recorded while their list was unknown count from here.
+        await participation_service.sync_lists(conn, deps.region, utc_now())
 
         slack_ready = credential_parts(settings)["slack"] is None
         slack_app = slack.build_slack_app(deps) if slack_ready else None
-        runner = web.AppRunner(build_web_app(deps, slack_app), access_log=None)
+        runner = web.AppRunner(
+            build_web_app(deps, slack_app), access_log=None, shutdown_timeout=HTTP_STOP_S
+        )
         await runner.setup()
         stack.push_async_callback(runner.cleanup)
         # Issue 20: one count of connections for every receiver, against one budget of sockets.
@@ -114,7 +125,10 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
             settings.smtp_port,
             smtp.start_server(deps, settings.smtp_host, settings.smtp_port, caps=caps),
         )
-        stack.push_async_callback(_close_server, server)
+        mail_servers = [server]
+        # Issue 21: on the way out, stop accepting, let every message fully received be
+        # committed and answered, 421 to the rest.
+        stack.push_async_callback(_stop_mail, mail_servers, caps, lang)
         _running(deps, "smtp", f"{settings.smtp_host}:{settings.smtp_port}")
         if settings.lmtp_port:
             lmtp = await _listen(
@@ -125,7 +139,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
                     deps, settings.smtp_host, settings.lmtp_port, lmtp=True, caps=caps
                 ),
             )
-            stack.push_async_callback(_close_server, lmtp)
+            mail_servers.append(lmtp)
             _running(deps, "lmtp", f"{settings.smtp_host}:{settings.lmtp_port}")
 
         for part, missing in credential_parts(settings).items():
@@ -145,7 +159,7 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         tick = settings.scheduler_tick_s
         scheduler = Scheduler(deps, senders, tick=tick, first_refresh_after=timedelta(seconds=tick))
         task = asyncio.create_task(scheduler.run(stop))
-        stack.push_async_callback(_finish, task)
+        stack.push_async_callback(_finish, task, lang)
         _running(deps, "scheduler", ", ".join(sorted(senders)) or "-")
 
         _install_signal_handlers(stop)
@@ -177,8 +191,13 @@ def _senders(deps: Deps) -> dict[str, Sender]:
     return found
 
 
-async def _finish(task: asyncio.Task[None]) -> None:
-    await task
+async def _finish(task: asyncio.Task[None], lang: str) -> None:
+    """The scheduler ends its round after `stop`; a round stuck on a slow relay is cut short
+    (its outbox rows stay pending and go out after the restart)."""
+    try:
+        await asyncio.wait_for(task, SCHEDULER_STOP_S)
+    except TimeoutError:
+        log.warning(t("run.log.scheduler_cut", lang))
 
 
 def _running(deps: Deps, part: str, where: str) -> None:
@@ -186,9 +205,16 @@ def _running(deps: Deps, part: str, where: str) -> None:
     log.info(t(f"run.log.running.{part}", deps.settings.language, where=where))
 
 
-async def _close_server(server: asyncio.base_events.Server) -> None:
-    server.close()
-    await server.wait_closed()
+async def _stop_mail(
+    servers: list[asyncio.base_events.Server], caps: peers.ConnectionCaps, lang: str
+) -> None:
+    for server in servers:
+        server.close()
+    left = await smtp_session.drain(caps, MAIL_DRAIN_S)
+    if left:
+        log.warning(t("run.log.mail_left", lang, count=left))
+    for server in servers:
+        await server.wait_closed()
 
 
 def _install_signal_handlers(stop: asyncio.Event) -> None:

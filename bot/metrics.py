@@ -42,7 +42,7 @@ INTAKE_SECONDS = Histogram(
 )
 
 # The doors an item comes through: the label values REFUSALS and INTAKE_SECONDS take.
-DOORS = ("smtp", "lmtp", "zoom", "slack")
+DOORS = ("smtp", "lmtp", "zoom", "slack", "http", "connection")
 
 
 def refused(door: str, reason: str) -> None:

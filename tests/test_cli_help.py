@@ -22,7 +22,7 @@ GROUPS = {
     "nominations": ["open", "vacancy", "close"],
     "proxies": ["add", "revoke"],
     "outbox": [],
-    "participation": ["add", "remove"],
+    "participation": ["add", "remove", "held", "approve", "reject"],
     "unmatched": ["assign", "dismiss", "unassign", "undismiss"],
     "lists": [],
     "backfill": ["mbox", "zoom-report"],

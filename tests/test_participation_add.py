@@ -83,6 +83,8 @@ def test_add_is_audited_and_listed_with_its_source_in_time_order(roster: Path) -
         "activity_id": 1,
         "note": NOTE,
         "duration_min": None,
+        "evidence": None,  # issue 20.5: the Secretariat's record, not attributed by an address
+        "counts": True,
     }
     assert [e["kind"] for e in _log(roster, "--als", "ALS-BR-01")] == ["list_post"]
     assert [e["kind"] for e in _log(roster, "--als", "ALS-AR-01")] == ["list_post", "working_group"]

@@ -4,12 +4,15 @@ refusals."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiosqlite
 import pytest
 
 from bot.domain.errors import RuleViolation
+from bot.domain.reasons import Reason
 from bot.region import Region
 from bot.services import audit as audit_service
 from bot.services import calls as call_service
@@ -18,6 +21,7 @@ from bot.services import unmatched as service
 from bot.store import participation as events
 from bot.store import unmatched as unmatched_store
 from bot.zoom.events import CallJoin
+from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -227,7 +231,8 @@ async def test_refusals_name_what_is_wrong(conn: aiosqlite.Connection) -> None:
     key, params = await refused(
         service.assign(conn, "iphone de keysha", "keisha.brown@example.org", NOW, "t")
     )
-    assert key == "unmatched.refused.unknown_key" and params["closest"] == "iphone de keisha"
+    assert key == "unmatched.refused.unknown_key_closest"
+    assert params["closest"] == "iphone de keisha"
     key, params = await refused(
         service.assign(conn, "iphone de keisha", "nobody@example.org", NOW, "t")
     )
@@ -237,20 +242,84 @@ async def test_refusals_name_what_is_wrong(conn: aiosqlite.Connection) -> None:
         service.assign(conn, "iphone de keisha", "maria.perez@example.org", NOW, "t")
     )
     assert (key, params["person"]) == ("unmatched.refused.assigned", "keisha.brown@example.org")
-    key, _ = await refused(service.unassign(conn, "interprete es", NOW, "t"))
-    assert key == "unmatched.refused.not_assigned"
+    key, params = await refused(service.unassign(conn, "nobody here", NOW, "t"))
+    assert key == "unmatched.refused.not_assigned" and "closest" not in params
+    key, params = await refused(service.undismiss(conn, "nobody here", NOW, "t"))
+    assert key == "unmatched.refused.not_dismissed" and "closest" not in params
     await service.dismiss(conn, "interprete es", NOW, "t")
-    key, _ = await refused(service.dismiss(conn, "interprete es", NOW, "t"))
-    assert key == "unmatched.refused.dismissed"
+    key, params = await refused(service.undismiss(conn, "interprete e", NOW, "t"))
+    assert (key, params["closest"]) == ("unmatched.refused.not_dismissed_closest", "interprete es")
     await service.undismiss(conn, "interprete es", NOW, "t")
-    key, params = await refused(service.undismiss(conn, "interprete es", NOW, "t"))
-    assert key == "unmatched.refused.not_dismissed" and params["closest"] == "-"
     # nothing refused left a trace in the audit log
     assert [a for a, _ in await actions(conn)] == [
         "unmatched.assign",
         "unmatched.dismiss",
         "unmatched.undismiss",
     ]
+
+
+async def test_the_same_answer_twice_changes_nothing_and_is_not_refused(
+    conn: aiosqlite.Connection,
+) -> None:
+    """Each command run twice (as the Secretariat will): the second says nothing changed, is
+    no refusal, and adds no audit entry; a different answer is still refused."""
+    await join(conn, "iPhone de Keisha", 1)
+    await join(conn, "Intérprete ES", 2)
+    keisha = "keisha.brown@example.org"
+    await service.assign(conn, "iphone de keisha", keisha, NOW, "t")
+    again = await service.assign(conn, "iPhone de Keisha", keisha.upper(), NOW, "t")
+    assert again == service.Unchanged(
+        Reason(
+            "unmatched.unchanged.assigned",
+            {"listed": "iphone de keisha", "person": "Keisha Brown", "email": keisha},
+        )
+    )
+    await service.unassign(conn, "iphone de keisha", NOW, "t")
+    again_undone = await service.unassign(conn, "iphone de keisha", NOW, "t")
+    assert isinstance(again_undone, service.Unchanged)
+    assert again_undone.reason.key == "unmatched.unchanged.not_assigned"
+    assert await service.dismiss(conn, "interprete es", NOW, "t") == ("interprete es", 1)
+    twice = await service.dismiss(conn, "interprete es", NOW, "t")
+    assert isinstance(twice, service.Unchanged)
+    assert twice.reason.key == "unmatched.unchanged.dismissed"
+    assert await service.undismiss(conn, "interprete es", NOW, "t") == "interprete es"
+    listed = await service.undismiss(conn, "interprete es", NOW, "t")
+    assert isinstance(listed, service.Unchanged)
+    assert listed.reason.key == "unmatched.unchanged.listed"
+    assert await actions(conn) == [
+        ("unmatched.assign", "iphone de keisha"),
+        ("unmatched.unassign", "iphone de keisha"),
+        ("unmatched.dismiss", "interprete es"),
+        ("unmatched.undismiss", "interprete es"),
+    ]
+
+
+async def test_a_roster_import_after_an_assignment_changes_nobody(
+    conn: aiosqlite.Connection, region: Region
+) -> None:
+    """The unchanged roster file imported again is unchanged, though the Secretariat gave
+    someone an alias the file does not list; it used to count (and audit) them as updated at
+    every import. The file listing the alias itself (an export re-imported) is unchanged too."""
+    await join(conn, "iPhone de Keisha", 1)
+    await post(conn, "keisha@home.example", 1)
+    keisha = "keisha.brown@example.org"
+    await service.assign(conn, "iphone de keisha", keisha, NOW, "t")
+    await service.assign(conn, "keisha@home.example", keisha, NOW, "t")
+    entries = len(await audit_service.listing(conn, None, None))
+    roster = EXAMPLE_ROSTER.read_bytes()
+    report = await roster_service.import_roster(conn, region, roster, NOW.isoformat(), "t")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 12)
+    exported = roster_service.roster_csv_rows(await roster_service.export_roster(conn))
+    [row] = [r for r in exported if r["email"] == keisha]
+    assert row["aliases"] == "keisha@home.example;iPhone de Keisha"
+    text = HEADER + ",".join(row.values()) + "\n"
+    report = await roster_service.import_roster(conn, region, text.encode(), NOW.isoformat(), "t")
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert len(await audit_service.listing(conn, None, None)) == entries
+    # A real change still is one.
+    changed = text.replace(",JM,keisha@", ",TT,keisha@")
+    report = await roster_service.import_roster(conn, region, changed.encode(), NOW.isoformat(), "t")
+    assert report.updated == 1
 
 
 async def test_the_roster_index_follows_the_roster(
@@ -264,3 +333,36 @@ async def test_the_roster_index_follows_the_roster(
     )
     assert await unmatched_store.roster_index(conn) is not first
     assert await join(conn, "Juan Pérez", 2) == "ambiguous"
+
+
+REPORT = Path(__file__).parent / "fixtures" / "zoom" / "en_old_summary.csv"
+
+
+def test_the_command_line_says_a_repeat_and_titles_the_dismissed_keys(tmp_path: Path) -> None:
+    """Through the real command line: the dismissed keys listed under their own title (it used
+    to be the queue's, "Not attributed yet ... assign"), a second dismissal exits 0 saying
+    nothing changed, and a refusal with nothing close names no "closest" ("Closest: -")."""
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    call = ("--kind", "monthly", "--start", "2026-11-05T17:00:00Z", "--zoom-id", ZOOM)
+    assert run_cli(tmp_path, "meetings", "add", *call).returncode == 0
+    report = ("backfill", "zoom-report", str(REPORT), "--zoom-id", ZOOM, "--tz", "America/Bogota")
+    assert run_cli(tmp_path, *report).returncode == 0
+    first = run_cli(tmp_path, "unmatched", "dismiss", "persona desconocida")
+    assert first.returncode == 0, first.stderr
+    again = run_cli(tmp_path, "unmatched", "dismiss", "Persona Desconocida", LACRALO_LANGUAGE="es")
+    assert again.returncode == 0, again.stderr
+    assert "«persona desconocida» ya está descartada; no cambió nada" in again.stderr
+    table = run_cli(tmp_path, "unmatched", "--dismissed", COLUMNS="250")
+    assert "Dismissed (1 names and addresses" in table.stdout, table.stdout
+    assert "Not attributed yet" not in table.stdout and "Persona Desconocida" in table.stdout
+    undone = run_cli(tmp_path, "unmatched", "undismiss", "persona desconocida")
+    assert undone.returncode == 0, undone.stderr
+    assert run_cli(tmp_path, "unmatched", "undismiss", "persona desconocida").returncode == 0
+    unknown = run_cli(tmp_path, "unmatched", "assign", "zzz", "--to", "keisha.brown@example.org")
+    assert unknown.returncode == 1 and "not in the unmatched queue" in unknown.stderr
+    assert "Closest" not in unknown.stderr
+    audit = json.loads(run_cli(tmp_path, "audit", "list", "--format", "json").stdout)
+    assert [a["action"] for a in audit if a["action"].startswith("unmatched")] == [
+        "unmatched.dismiss",
+        "unmatched.undismiss",
+    ]

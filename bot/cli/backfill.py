@@ -29,9 +29,12 @@ from bot.region import Region
 from bot.services import calls as call_service
 from bot.services.backfill import BackfillReport, backfill_archive
 from bot.settings import Settings
-from bot.zoom.events import CallJoin, normalise_meeting_id
+from bot.zoom.events import normalise_meeting_id
 from bot.zoom.report import Report, parse_report
 from bot.zoom.report_headers import DATE_ORDERS
+
+
+OTHER_MEETING = "zoomreport.other_meeting"  # a readable report, of another meeting: said as is
 
 
 def register(sub: Subparsers, lang: str) -> None:
@@ -140,16 +143,20 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
         else call_service.ReportImport([], [], [])
     )
     rejected = _rejected_lines(report, imported, meeting_id)
+    whole = [reason for line, reason in rejected if line == 0]
+    if whole:  # the whole file: no participant table, dates that read two ways, another meeting
+        for reason in whole:
+            why = render(reason, lang)
+            said = why if reason.key == OTHER_MEETING else t("zoomreport.refused_file", lang, why=why)
+            message(said, style="red")
+        return REJECTED  # no summary: it would count the file as one unreadable row
     for line, reason in rejected:
-        if line == 0:  # the whole file: no participant table, or dates that read two ways
-            message(t("zoomreport.refused_file", lang, why=render(reason, lang)), style="red")
-            continue
         message(
             t("roster.report.rejected_line", lang, line=line, reasons=render(reason, lang)),
             style="yellow",
         )
     if imported.refused:
-        message(_report_refusal(imported, report.joins, meeting_id, lang), style="red")
+        message(_report_refusal(imported, report, meeting_id, lang), style="red")
         return REJECTED
     _zoom_summary(report, imported, lang)
     return REJECTED if rejected else OK
@@ -184,10 +191,11 @@ def _zoom_summary(report: Report, imported: call_service.ReportImport, lang: str
 
 
 def _report_refusal(
-    imported: call_service.ReportImport, joins: list[CallJoin], zoom_id: str, lang: str
+    imported: call_service.ReportImport, report: Report, zoom_id: str, lang: str
 ) -> str:
-    """Why no join of a report was stored: the meetings known for its number, or none."""
-    times = sorted(iso(j.joined_at) for j in joins)
+    """Why no join of a report was stored: the meetings known for its number, or none; and the
+    date order its dates were read in, which may be what is wrong."""
+    times = sorted(iso(j.joined_at) for j in report.joins)
     if not imported.meetings:
         return t("zoomreport.refused_unregistered", lang, zoom=zoom_id, first=times[0])
     known = ", ".join(
@@ -201,4 +209,5 @@ def _report_refusal(
         first=times[0],
         last=times[-1],
         meetings=known,
+        order=report.date_order or "-",
     )

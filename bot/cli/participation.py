@@ -1,5 +1,6 @@
-"""`lacralo-bot participation [add | remove]`: the participation log, the senders not in the roster
-yet, and what the bot cannot see, added or undone by the Secretariat (issue 13)."""
+"""`lacralo-bot participation [add | remove | held | approve | reject]`: the participation log, the
+senders not in the roster yet, what the bot cannot see, added or undone by the Secretariat (issue
+13), and the list posts held for review because they may be forged (issue 20, point 5)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.cli.common import (
     Subparsers,
     actor,
     attempt,
+    format_option,
     in_store,
     listing,
     listing_parser,
@@ -29,6 +31,7 @@ from bot.domain.reasons import Reason
 from bot.i18n import render, t
 from bot.region import ParticipationKind, Region, load_region
 from bot.services import als_activity as activity_service
+from bot.services import participation as participation_service
 from bot.settings import Settings
 from bot.store import participation as participation_store
 
@@ -41,6 +44,20 @@ LOG_COLUMNS = [
     "duration_min",
     "activity_id",
     "note",
+    "evidence",  # issue 20.5: what attributed it (email | name), and whether it counts
+    "counts",
+]
+HELD_COLUMNS = [
+    "held_id",
+    "list_id",
+    "sender",
+    "person",
+    "als_id",
+    "occurred_at",
+    "why",
+    "reason",
+    "peer",
+    "received_at",
 ]
 
 
@@ -64,6 +81,15 @@ def register(sub: Subparsers, lang: str) -> None:
         "activity_id", type=int, metavar="ID", help=t("participation.help.activity_id", lang)
     )
     remove.set_defaults(command=cmd_participation_remove)
+    held = actions.add_parser("held", help=t("participation.help.held", lang))
+    format_option(held, lang)
+    held.set_defaults(command=cmd_participation_held)
+    for verb in ("approve", "reject"):
+        decide = actions.add_parser(verb, help=t(f"participation.help.{verb}", lang))
+        decide.add_argument(
+            "held_id", type=int, metavar="ID", help=t("participation.help.held_id", lang)
+        )
+        decide.set_defaults(command=cmd_participation_decide, approve=verb == "approve")
 
 
 def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:
@@ -71,8 +97,63 @@ def cmd_participation(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.unmatched import cmd_unmatched  # only this option needs that group
 
         return cmd_unmatched(args, settings)
-    rows = in_store(settings, lambda conn, _region: participation_store.events(conn, args.als))
+    rows = in_store(settings, lambda conn, region: _log(conn, region, args.als))
     return listing(args, settings, rows, LOG_COLUMNS, "participation.log")
+
+
+async def _log(
+    conn: aiosqlite.Connection, region: Region, als_id: str | None
+) -> list[participation_store.CountedEvent]:
+    """The log as the region file now reads it: its lists counted, its `zoom_evidence` applied."""
+    await participation_service.sync_lists(conn, region, utc_now())
+    return await participation_store.counted_events(conn, als_id, region.zoom_evidence)
+
+
+def cmd_participation_held(args: argparse.Namespace, settings: Settings) -> int:
+    """The list posts held for review: who, which list, when, and why (issue 20, point 5)."""
+    lang = settings.language
+    held = in_store(settings, lambda conn, _region: participation_service.held_posts(conn))
+    rows = [
+        {
+            "held_id": post.held_id,
+            "list_id": post.list_id,
+            "sender": post.sender,
+            "person": post.person,
+            "als_id": post.als_id,
+            "occurred_at": post.occurred_at,
+            "reason": post.reason,
+            "why": t(f"participation.held.reason.{post.reason}", lang, peer=post.peer or "?"),
+            "peer": post.peer,
+            "received_at": post.received_at,
+        }
+        for post in held
+    ]
+    shown = [c for c in HELD_COLUMNS if c not in ("reason", "received_at")]
+    return listing(args, settings, rows, HELD_COLUMNS, "participation.held", shown)
+
+
+def cmd_participation_decide(args: argparse.Namespace, settings: Settings) -> int:
+    """Approve a held post (it counts, from its own date) or reject it (it never counts);
+    audited."""
+    lang = settings.language
+    post = attempt(
+        settings,
+        lambda conn, _region: participation_service.decide_held(
+            conn, args.held_id, args.approve, utc_now(), actor()
+        ),
+        refused=RuleViolation,
+    )
+    if post is None:
+        return REJECTED
+    what = {
+        "id": post.held_id,
+        "list": post.list_id,
+        "sender": post.person or post.sender,
+        "date": datetime.fromisoformat(post.occurred_at),
+    }
+    key = "participation.approved" if args.approve else "participation.rejected"
+    message(render(Reason(key, what), lang), style="green")
+    return OK
 
 
 def cmd_participation_add(args: argparse.Namespace, settings: Settings) -> int:

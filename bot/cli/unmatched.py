@@ -20,7 +20,7 @@ from bot.cli.common import (
 from bot.cli.output import message
 from bot.deps import utc_now
 from bot.domain.errors import RuleViolation
-from bot.i18n import t
+from bot.i18n import render, t
 from bot.services import unmatched as service
 from bot.settings import Settings
 
@@ -50,8 +50,10 @@ def cmd_unmatched(args: argparse.Namespace, settings: Settings) -> int:
     """The queue: JSON keeps each key's candidates as a list; CSV and the table as one text."""
     dismissed = bool(getattr(args, "dismissed", False))
     rows = in_store(settings, lambda conn, _region: service.listing(conn, dismissed))
+    # The dismissed keys get their own title: it says how to list one again, not to assign it.
+    title = "unmatched.listing_dismissed" if dismissed else "unmatched.listing"
     if args.format == "json":
-        return listing(args, settings, rows, COLUMNS, "unmatched.listing")
+        return listing(args, settings, rows, COLUMNS, title)
     lang = settings.language
     flat: list[dict[str, Any]] = [
         dict(row)
@@ -61,7 +63,7 @@ def cmd_unmatched(args: argparse.Namespace, settings: Settings) -> int:
         }
         for row in rows
     ]
-    return listing(args, settings, flat, COLUMNS, "unmatched.listing", TABLE_COLUMNS)
+    return listing(args, settings, flat, COLUMNS, title, TABLE_COLUMNS)
 
 
 def _candidate(c: service.CandidateRow) -> str:
@@ -78,6 +80,8 @@ def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
     )
     if done is None:
         return REJECTED
+    if isinstance(done, service.Unchanged):
+        return _unchanged(done, lang)
     person = done.person
     message(
         t(
@@ -105,6 +109,8 @@ def cmd_unassign(args: argparse.Namespace, settings: Settings) -> int:
     )
     if done is None:
         return REJECTED
+    if isinstance(done, service.Unchanged):
+        return _unchanged(done, settings.language)
     text = t(
         "unmatched.unassigned",
         settings.language,
@@ -126,6 +132,8 @@ def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
     )
     if done is None:
         return REJECTED
+    if isinstance(done, service.Unchanged):
+        return _unchanged(done, settings.language)
     key, count = done
     message(t("unmatched.dismissed", settings.language, listed=key, count=count), style="green")
     return OK
@@ -139,5 +147,13 @@ def cmd_undismiss(args: argparse.Namespace, settings: Settings) -> int:
     )
     if key is None:
         return REJECTED
+    if isinstance(key, service.Unchanged):
+        return _unchanged(key, settings.language)
     message(t("unmatched.undismissed", settings.language, listed=key), style="green")
+    return OK
+
+
+def _unchanged(done: service.Unchanged, lang: str) -> int:
+    """The same answer given twice: said, and a success (the queue is as asked)."""
+    message(render(done.reason, lang))
     return OK

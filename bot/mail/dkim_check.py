@@ -109,13 +109,13 @@ def check(message: bytes, list_id: str, dnsfunc: DnsFunc | None = None) -> Verdi
 
 
 async def verify(
-    message: bytes, list_id: str, dnsfunc: DnsFunc | None = None, deadline: float = DEADLINE_S
+    message: bytes, list_id: str, dnsfunc: DnsFunc | None = None, deadline: float | None = None
 ) -> Verdict:
-    """`check` off the event loop, given at most `deadline` seconds (waiting for a thread
-    included); UNAVAILABLE when it takes longer."""
+    """`check` off the event loop, given at most `deadline` seconds (DEADLINE_S; waiting for a
+    thread included); UNAVAILABLE when it takes longer."""
     loop = asyncio.get_running_loop()
     work = loop.run_in_executor(_pool, check, message, list_id, dnsfunc)
     try:
-        return await asyncio.wait_for(work, deadline)
+        return await asyncio.wait_for(work, deadline or DEADLINE_S)
     except TimeoutError:
         return Verdict.UNAVAILABLE

@@ -182,7 +182,8 @@ async def decide_held(
         if post is None:
             raise RuleViolation(Reason("participation.refused.no_such_held", {"id": held_id}))
         if not await held_store.decide(conn, held_id, state, iso(now), actor):
-            params = {"id": held_id, "state": post.state, "at": post.decided_at or "?"}
+            state_said = Reason(f"participation.held.state.{post.state}")
+            params = {"id": held_id, "state": state_said, "at": post.decided_at or "?"}
             raise RuleViolation(Reason("participation.refused.already_decided", params))
         if approve:
             await events.insert_events(conn, [_approved_event(post, now)])
@@ -213,3 +214,29 @@ def _approved_event(post: held_store.HeldPost, now: datetime) -> events.NewEvent
         person_id=None,
         received_at=iso(now),
     )
+
+
+async def sync_lists(conn: aiosqlite.Connection, region: Region, now: datetime) -> int:
+    """Bring the stored lists' `known` flag, name and kind in line with the region file (at
+    start-up, and before the CLI reads them): a post counts only for a list the region file names,
+    decided when status is read (bot/store/participation.py, COUNTED_POST), so posts recorded
+    while their list was unknown count from the moment it is named, and stop if it is removed.
+    Writes only when something differs. Returns how many lists changed."""
+    stored = await events.list_flags(conn)
+    changed = [
+        list_id
+        for list_id, (known, name, kind) in stored.items()
+        if (region.lists.get(list_id) is not None) != known
+        or (list_id in region.lists and (name, kind) != _named(region, list_id))
+    ]
+    if not changed:
+        return 0
+    async with transaction(conn):
+        for list_id in changed:
+            await _register_list(conn, region, list_id, now)
+    return len(changed)
+
+
+def _named(region: Region, list_id: str) -> tuple[str, str]:
+    found = region.lists[list_id]
+    return found.name, found.kind

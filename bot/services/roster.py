@@ -27,7 +27,7 @@ from bot.csv_cells import restored
 from bot.domain import languages as lang_rules
 from bot.domain import roster as rules
 from bot.domain.errors import BadInput, RuleViolation
-from bot.domain.identity import normalise_email
+from bot.domain.identity import normalise_email, normalise_name
 from bot.domain.reasons import Reason
 from bot.domain.roster_row import parse_row
 from bot.i18n import render, t
@@ -35,6 +35,7 @@ from bot.region import Region
 from bot.store import audit_log
 from bot.store import participation as participation_store
 from bot.store import roster as roster_store
+from bot.store import unmatched as unmatched_store
 from bot.store.transaction import transaction
 
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
@@ -136,7 +137,7 @@ async def _apply_row(
         person = row.person
         if not row.language_given and stored is not None:
             person = replace(person, language=stored.record.language)  # no column: kept
-        if stored is None or stored.record != person or stored.als_id != als_id:
+        if stored is None or stored.als_id != als_id or await _differs(conn, stored, person):
             await roster_store.upsert_person(conn, person, als_id, now)
             data = _plain(person) | {"als_id": als_id}
             await audit_log.append(conn, now, actor, "roster.person", person.email, data)
@@ -147,6 +148,30 @@ async def _apply_row(
         report.updated += 1
     else:
         report.unchanged += 1
+
+
+async def _differs(
+    conn: aiosqlite.Connection, stored: roster_store.StoredPerson, person: rules.PersonRecord
+) -> bool:
+    """Whether the file's row changes this person. The aliases `unmatched assign` added are left
+    out on both sides: the import keeps them whether the file lists them or not (issue 19.4), so
+    an unchanged file is unchanged, and not audited again at every import."""
+    if stored.record == person:
+        return False
+    assigned = await unmatched_store.assigned_to(conn, stored.person_id)
+    return _without(stored.record, assigned) != _without(person, assigned)
+
+
+def _without(record: rules.PersonRecord, assigned: set[tuple[str, str]]) -> rules.PersonRecord:
+    return replace(
+        record,
+        email_aliases=tuple(
+            e for e in record.email_aliases if ("email", normalise_email(e)) not in assigned
+        ),
+        name_aliases=tuple(
+            n for n in record.name_aliases if ("name", normalise_name(n)) not in assigned
+        ),
+    )
 
 
 async def _restore(

@@ -77,6 +77,14 @@ class Assigned:
 
 
 @dataclass(frozen=True)
+class Unchanged:
+    """The same answer given again (an assignment to the same person, a second dismissal...):
+    nothing to do, said rather than refused, as `meetings cancel` twice is; nothing audited."""
+
+    reason: Reason
+
+
+@dataclass(frozen=True)
 class Unassigned:
     key: str
     person: Person
@@ -121,13 +129,17 @@ def _candidate(index: RosterIndex, person_id: int) -> CandidateRow:
 
 async def assign(
     conn: aiosqlite.Connection, text: str, email: str, now: datetime, actor: str
-) -> Assigned:
+) -> Assigned | Unchanged:
     """KEY becomes the person's alias; its past events (and any other the alias now decides)
-    are attributed. Refused: a key not waiting, one already assigned, an unknown address."""
+    are attributed. Refused: a key not waiting, one already assigned to someone else, an
+    unknown address. Assigned to that person already: unchanged."""
     async with transaction(conn):
         done = await _assignment(conn, text)
         if done is not None:
             who = await _person(conn, done.person_id)
+            if who.email == normalise_email(email):
+                params = {"listed": done.key, "person": who.name, "email": who.email}
+                return Unchanged(Reason("unmatched.unchanged.assigned", params))
             raise RuleViolation(
                 Reason("unmatched.refused.assigned", {"listed": done.key, "person": who.email})
             )
@@ -159,12 +171,18 @@ async def assign(
     return Assigned(key[1], person, events, others, was_dismissed)
 
 
-async def unassign(conn: aiosqlite.Connection, text: str, now: datetime, actor: str) -> Unassigned:
+async def unassign(
+    conn: aiosqlite.Connection, text: str, now: datetime, actor: str
+) -> Unassigned | Unchanged:
     """Undo an assignment: the alias goes, and the events attributed through it go back to the
-    queue, unless their address or name still decides them (as a new event would be)."""
+    queue, unless their address or name still decides them (as a new event would be). A key
+    waiting in the queue unassigned (undone already, or never assigned): unchanged."""
     async with transaction(conn):
         done = await _assignment(conn, text)
         if done is None:
+            waiting = await _find_waiting(conn, text)
+            if waiting is not None:
+                return Unchanged(Reason("unmatched.unchanged.not_assigned", {"listed": waiting[1]}))
             choices = [k for _, k in await store.assigned_keys(conn)]
             raise RuleViolation(_unknown("unmatched.refused.not_assigned", text, choices))
         key = (done.kind, done.key)
@@ -180,13 +198,14 @@ async def unassign(conn: aiosqlite.Connection, text: str, now: datetime, actor: 
 
 async def dismiss(
     conn: aiosqlite.Connection, text: str, now: datetime, actor: str
-) -> tuple[str, int]:
+) -> tuple[str, int] | Unchanged:
     """Stop listing KEY (an interpreter, a guest, staff), also for later events under it; its
-    events stay in the log, unattributed. Returns the key as listed and how many wait under it."""
+    events stay in the log, unattributed. Returns the key as listed and how many wait under it;
+    unchanged when it is dismissed already."""
     async with transaction(conn):
         key = await _waiting(conn, text)
         if await store.is_dismissed(conn, key):
-            raise RuleViolation(Reason("unmatched.refused.dismissed", {"listed": key[1]}))
+            return Unchanged(Reason("unmatched.unchanged.dismissed", {"listed": key[1]}))
         count = sum(r.count for r in await store.queue(conn) if (r.identity_kind, r.key) == key)
         await store.dismiss(conn, key, iso(now), actor)
         data = {"kind": key[0], "events": count}
@@ -194,12 +213,17 @@ async def dismiss(
     return key[1], count
 
 
-async def undismiss(conn: aiosqlite.Connection, text: str, now: datetime, actor: str) -> str:
-    """List KEY again; returns the key as listed."""
+async def undismiss(
+    conn: aiosqlite.Connection, text: str, now: datetime, actor: str
+) -> str | Unchanged:
+    """List KEY again; returns the key as listed. One listed already: unchanged."""
     async with transaction(conn):
         dismissed = await store.dismissed_keys(conn)
         key = next((k for k in _keys(text) if k in dismissed), None)
         if key is None:
+            waiting = await _find_waiting(conn, text)
+            if waiting is not None:
+                return Unchanged(Reason("unmatched.unchanged.listed", {"listed": waiting[1]}))
             choices = [k for _, k in dismissed]
             raise RuleViolation(_unknown("unmatched.refused.not_dismissed", text, choices))
         await store.undismiss(conn, key)
@@ -222,19 +246,31 @@ async def _assignment(conn: aiosqlite.Connection, text: str) -> store.Assignment
     return None
 
 
-async def _waiting(conn: aiosqlite.Connection, text: str) -> Key:
-    """The key with events waiting that KEY names; refused with the closest listed keys."""
+async def _find_waiting(conn: aiosqlite.Connection, text: str) -> Key | None:
+    """The key with events waiting that KEY names, or None."""
     for spelling in dict.fromkeys(k for _, k in _keys(text)):
         found = await store.waiting(conn, spelling)
         if found:
             return found[0]
+    return None
+
+
+async def _waiting(conn: aiosqlite.Connection, text: str) -> Key:
+    """The key with events waiting that KEY names; refused with the closest listed keys."""
+    found = await _find_waiting(conn, text)
+    if found is not None:
+        return found
     rows = await store.queue(conn) + await store.queue(conn, dismissed=True)
     raise RuleViolation(_unknown("unmatched.refused.unknown_key", text, [r.key for r in rows]))
 
 
 def _unknown(reason: str, text: str, choices: list[str]) -> Reason:
+    """The refusal, naming the closest keys when some are close (`<reason>_closest`); none is
+    said with no list at all, never as an empty one ("Closest: -")."""
     close = difflib.get_close_matches(normalise_name(text), choices, n=CLOSEST, cutoff=0.5)
-    return Reason(reason, {"listed": text, "closest": ", ".join(close) or "-"})
+    if not close:
+        return Reason(reason, {"listed": text})
+    return Reason(f"{reason}_closest", {"listed": text, "closest": ", ".join(close)})
 
 
 async def _shown(conn: aiosqlite.Connection, key: Key) -> str:

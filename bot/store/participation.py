@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from sqlite3 import Row
-from typing import NotRequired, TypedDict
+from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 import aiosqlite
@@ -45,10 +45,16 @@ class LoggedEvent(TypedDict):
     activity_id: int | None
     note: str | None
     duration_min: int | None  # how long a call join lasted, when Zoom or its report said
-    # With `events(..., zoom_evidence=...)` (issue 20, point 5): what attributed the event to its
-    # person (`email` or `name`; null for the Secretariat's records), and whether it counts.
-    evidence: NotRequired[str | None]
-    counts: NotRequired[bool]
+
+
+class CountedEvent(LoggedEvent):
+    """A line of the log as `participation` shows it (issue 20, point 5): also what attributed
+    the event to its person (`email` or `name`; null for the Secretariat's records), and whether
+    it counts (false: a post to a list the region file does not name, a name-only join where the
+    region's `zoom_evidence` asks for e-mail evidence)."""
+
+    evidence: str | None
+    counts: bool
 
 
 class UnmatchedSender(TypedDict):
@@ -97,6 +103,12 @@ EMAIL_EVIDENCE = (
 )
 
 
+def counted_join(zoom_evidence: str = "name") -> str:
+    """SQL: the join `e` counts (`1` under `name`, so a query on joins alone keeps to its
+    covering index)."""
+    return EMAIL_EVIDENCE if zoom_evidence == "email" else "1"
+
+
 def counted(zoom_evidence: str = "name") -> str:
     """SQL: the event `e` counts, under the region's `zoom_evidence` (`email`: a join counts only
     with e-mail evidence)."""
@@ -138,6 +150,12 @@ async def has_event(conn: aiosqlite.Connection, source_key: str) -> bool:
         "SELECT 1 FROM participation WHERE source_key = ?", (source_key,)
     ) as cur:
         return await cur.fetchone() is not None
+
+
+async def list_flags(conn: aiosqlite.Connection) -> dict[str, tuple[bool, str | None, str]]:
+    """Each stored list's (known, name, kind)."""
+    async with conn.execute("SELECT list_id, known, name, kind FROM mailing_list") as cur:
+        return {row[0]: (bool(row[1]), row[2], row[3]) async for row in cur}
 
 
 _COLUMNS = (
@@ -246,19 +264,37 @@ async def _unmatched_count(conn: aiosqlite.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-async def events(
-    conn: aiosqlite.Connection, als_id: str | None = None, zoom_evidence: str | None = None
-) -> list[LoggedEvent]:
+async def events(conn: aiosqlite.Connection, als_id: str | None = None) -> list[LoggedEvent]:
     """The matched log in time order (PRODUCT.md shape), optionally for one ALS.
 
     With it, the ALS-level participation the Secretariat recorded and has not removed: no person,
     source `secretariat` (`participation add`) or `meeting:ID` (`meetings held`), its note and
     `activity_id` (what `participation remove` takes; null for the bot's own events).
-
-    Given the region's `zoom_evidence`, each line also says its `evidence` and whether it
-    `counts` (issue 20, point 5: a post to a list the region file does not name, or a name-only
-    join where e-mail evidence is required, is recorded but does not count).
     """
+    return [_logged(row) for row in await _log_rows(conn, als_id, None)]
+
+
+async def counted_events(
+    conn: aiosqlite.Connection, als_id: str | None = None, zoom_evidence: str = "name"
+) -> list[CountedEvent]:
+    """The same log, each line with its evidence and whether it counts under the region's
+    `zoom_evidence` (issue 20, point 5)."""
+    return [
+        CountedEvent(**_logged(row), evidence=row[8], counts=bool(row[9]))
+        for row in await _log_rows(conn, als_id, zoom_evidence)
+    ]
+
+
+async def _log_rows(
+    conn: aiosqlite.Connection, als_id: str | None, zoom_evidence: str | None
+) -> list[Row]:
+    """The log's rows; their evidence and counts only when `zoom_evidence` is given."""
+    detail = (
+        f"CASE WHEN {EMAIL_EVIDENCE} THEN 'email' ELSE 'name' END AS evidence,"
+        f" {counted(zoom_evidence)} AS counts"
+        if zoom_evidence
+        else "NULL AS evidence, 1 AS counts"
+    )
     only = " AND p.als_id = :als" if als_id else ""
     only_activity = " AND a.als_id = :als" if als_id else ""
     sql = (
@@ -267,8 +303,7 @@ async def events(
         " SELECT p.als_id, p.name AS person, e.kind, e.source, e.occurred_at,"
         "  NULL AS activity_id, NULL AS note, 0 AS part, e.event_id AS n,"
         "  CAST(round(e.duration_s / 60.0) AS INTEGER) AS duration_min,"
-        f"  CASE WHEN {EMAIL_EVIDENCE} THEN 'email' ELSE 'name' END AS evidence,"
-        f"  {counted(zoom_evidence or 'name')} AS counts"
+        f"  {detail}"
         f" FROM participation e JOIN person p ON p.person_id = e.person_id WHERE 1{only}"
         " UNION ALL"
         " SELECT a.als_id, NULL, a.kind,"
@@ -277,12 +312,11 @@ async def events(
         f" FROM als_activity a WHERE a.removed_at IS NULL{only_activity}"
         ") ORDER BY occurred_at, part, n"
     )
-    async with conn.execute(sql, {"als": als_id}) as cur:
-        return [_logged(row, detailed=zoom_evidence is not None) async for row in cur]
+    return list(await conn.execute_fetchall(sql, {"als": als_id}))
 
 
-def _logged(row: Row, detailed: bool = False) -> LoggedEvent:
-    logged = LoggedEvent(
+def _logged(row: Row) -> LoggedEvent:
+    return LoggedEvent(
         als_id=row[0],
         person=row[1],
         kind=row[2],
@@ -292,10 +326,6 @@ def _logged(row: Row, detailed: bool = False) -> LoggedEvent:
         note=row[6],
         duration_min=row[7],
     )
-    if detailed:
-        logged["evidence"] = row[8]
-        logged["counts"] = bool(row[9])
-    return logged
 
 
 async def unmatched(conn: aiosqlite.Connection) -> list[UnmatchedSender]:

@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.domain.status_history import Spell, Told
 from bot.store.meetings import ATTENDANCE_KNOWN, window_closes, window_opens
+from bot.store.participation import counted, counted_join
 
 
 def _moment(text: str) -> datetime:
@@ -48,7 +49,7 @@ _WINDOWS = (
 
 
 async def attendance(
-    conn: aiosqlite.Connection, until: str, min_seconds: int
+    conn: aiosqlite.Connection, until: str, min_seconds: int, zoom_evidence: str = "name"
 ) -> dict[str, set[int]]:
     """ALS id -> the monthly meetings one of its people joined (for at least `min_seconds`).
 
@@ -60,7 +61,7 @@ async def attendance(
             f"WITH w AS ({_WINDOWS}) SELECT DISTINCT w.meeting_id, p.als_id FROM w"
             " JOIN participation e ON e.source = w.zoom_id AND e.occurred_at >= w.lo"
             " AND e.occurred_at <= w.hi JOIN person p ON p.person_id = e.person_id"
-            " WHERE p.als_id IS NOT NULL"
+            f" WHERE p.als_id IS NOT NULL AND {counted_join(zoom_evidence)}"
         )
         args: tuple[object, ...] = (until,)
     else:
@@ -68,7 +69,8 @@ async def attendance(
             f"WITH w AS ({_WINDOWS}) SELECT w.meeting_id, p.als_id FROM w"
             " JOIN participation e ON e.source = w.zoom_id AND e.occurred_at >= w.lo"
             " AND e.occurred_at <= w.hi JOIN person p ON p.person_id = e.person_id"
-            " WHERE p.als_id IS NOT NULL GROUP BY w.meeting_id, p.person_id"
+            f" WHERE p.als_id IS NOT NULL AND {counted_join(zoom_evidence)}"
+            " GROUP BY w.meeting_id, p.person_id"
             " HAVING sum(coalesce(e.duration_s, 0)) >= ?"
         )
         args = (until, min_seconds)
@@ -87,7 +89,7 @@ async def attendance(
 
 
 async def participation_summary(
-    conn: aiosqlite.Connection, since: str, until: str
+    conn: aiosqlite.Connection, since: str, until: str, zoom_evidence: str = "name"
 ) -> dict[str, list[datetime]]:
     """ALS id -> the first and last participation of each person in each month.
 
@@ -95,6 +97,9 @@ async def participation_summary(
     and when the last thing happened; it keeps a million events down to a few thousand rows, each
     found by two seeks in the (person, time) index rather than by sorting every event.
     """
+    # Issue 20.5: only what counts (a post to a list the region file names; a join with the
+    # evidence the region's `zoom_evidence` asks for).
+    counts = counted(zoom_evidence)
     sql = (
         "WITH RECURSIVE months(m, n) AS (SELECT date(?, 'start of month'),"
         "  date(?, 'start of month', '+1 month')"
@@ -102,10 +107,10 @@ async def participation_summary(
         " SELECT p.als_id,"
         "  (SELECT min(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
         "    AND e.occurred_at >= months.m AND e.occurred_at < months.n"
-        "    AND e.occurred_at <= ?) AS first,"
+        f"    AND e.occurred_at <= ? AND {counts}) AS first,"
         "  (SELECT max(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
         "    AND e.occurred_at >= months.m AND e.occurred_at < months.n"
-        "    AND e.occurred_at <= ?) AS last"
+        f"    AND e.occurred_at <= ? AND {counts}) AS last"
         " FROM person p, months WHERE p.als_id IS NOT NULL AND first IS NOT NULL"
     )
     found: dict[str, list[datetime]] = defaultdict(list)

@@ -278,6 +278,17 @@ async def assigned_keys(conn: aiosqlite.Connection) -> list[Key]:
         return [(str(kind), str(key)) async for kind, key in cur]
 
 
+async def assigned_to(conn: aiosqlite.Connection, person_id: int) -> set[Key]:
+    """The keys `unmatched assign` made this person's aliases. A roster import compares the file
+    with the person's aliases leaving these out, since it puts them back itself
+    (`restore_assigned_aliases`): else every import would count that person as updated."""
+    async with conn.execute(
+        "SELECT identity_kind, identity FROM unmatched_assignment WHERE person_id = ?",
+        (person_id,),
+    ) as cur:
+        return {(str(kind), str(key)) async for kind, key in cur}
+
+
 async def assign(
     conn: aiosqlite.Connection, key: Key, person_id: int, shown: str, now: str, actor: str
 ) -> None:

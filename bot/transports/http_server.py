@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
+from bot import metrics
 from bot.transports.peers import ConnectionCaps, Verdict, ip_of
 
 REFUSED = (
@@ -94,6 +95,7 @@ def read_body_in_time(idle_timeout: float) -> Any:
                 async with asyncio.timeout(idle_timeout):
                     await request.read()  # kept: the handler's read(), text(), json() reuse it
             except TimeoutError:
+                metrics.refused("http", "slow_body")
                 response = web.Response(status=408, text="Request Timeout")
                 response.force_close()
                 return response

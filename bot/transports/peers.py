@@ -25,7 +25,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
+from bot import metrics
 from bot.i18n import t
 from bot.settings import Settings
 
@@ -93,6 +95,8 @@ class ConnectionCaps:
     open_by_address: dict[str, int] = field(default_factory=dict)
     open_total: int = 0
     _refusals: dict[str, _Refusals] = field(default_factory=dict)
+    # The SMTP and LMTP sessions open now, which a graceful stop drains (smtp_session.drain).
+    sessions: set[Any] = field(default_factory=set)
 
     @property
     def reserved(self) -> int:
@@ -112,6 +116,7 @@ class ConnectionCaps:
         elif not trusted and self.open_by_address.get(key, 0) >= self.per_address:
             verdict = Verdict.TOO_MANY_FROM_ADDRESS
         if verdict is not Verdict.ADMITTED:
+            metrics.refused("connection", verdict.name.lower())
             self._refused(key if verdict is Verdict.TOO_MANY_FROM_ADDRESS else EVERYONE, verdict)
             return verdict
         self.open_by_address[key] = self.open_by_address.get(key, 0) + 1

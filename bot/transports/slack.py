@@ -90,7 +90,9 @@ def build_slack_app(deps: Deps) -> AsyncApp:
             log.warning(
                 t("receivers.log.slack_busy", settings.language, user=user_id, error=str(exc))
             )
-            return t("commands.busy", CommandEvent(command, member, "slack").lang(settings.language))
+            return t(
+                "commands.busy", CommandEvent(command, member, "slack").lang(settings.language)
+            )
 
     @app.command("/lacralo")
     async def lacralo(ack: Any, command: dict[str, Any], respond: Any, client: Any) -> None:
@@ -216,9 +218,12 @@ def _refusals(deps: Deps) -> Refusals:
 
 
 async def _checked(request: web.Request, secret: str) -> AsyncBoltRequest:
-    """The request for bolt, once it is Slack's and readable; Refused otherwise."""
+    """The request for bolt, once it is Slack's and readable; Refused otherwise. The headers are
+    read as bolt reads them (lower case, the last of repeated ones), so both see the same."""
+    headers = {name.lower(): value for name, value in request.headers.items()}
     try:
-        timestamp = check_timestamp(request.headers, time.time())  # before the body is read
+        # Slack signs with the wall clock, whatever clock the bot's rules run on (tests move that).
+        timestamp = check_timestamp(headers, time.time())  # before the body is read
     except Unsigned as exc:
         raise Refused(exc.why, 401) from None
     if (request.content_length or 0) > MAX_BODY:
@@ -227,17 +232,17 @@ async def _checked(request: web.Request, secret: str) -> AsyncBoltRequest:
     if len(body) > MAX_BODY:
         raise Refused("too_big", 413)
     try:
-        check_signature(secret, request.headers, timestamp, body)
+        check_signature(secret, headers, timestamp, body)
         text = body.decode("utf-8")
     except Unsigned as exc:
         raise Refused(exc.why, 401) from None
     except UnicodeDecodeError:
         raise Refused("not_utf8", 400) from None
-    why = unreadable(text, request.headers.get("Content-Type", ""))
+    why = unreadable(text, headers.get("content-type", ""))
     if why:
         raise Refused(why, 400)
     try:
-        return AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+        return AsyncBoltRequest(body=text, query=request.query_string, headers=dict(headers))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise Refused("bad_payload", 400) from None  # JSON bolt cannot place (signed, so rare)
 
@@ -248,7 +253,7 @@ def unreadable(text: str, content_type: str) -> str | None:
     depth."""
     if not text:
         return None
-    if content_type.split(";")[0].strip() == "application/json" or text.startswith("{"):
+    if content_type.split(";")[0] == "application/json" or text.startswith("{"):
         candidate: str | None = text
     elif "payload" in text:
         candidate = dict(parse_qsl(text, keep_blank_values=True)).get("payload")

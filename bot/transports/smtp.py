@@ -21,11 +21,13 @@ import functools
 import logging
 import socket
 import sqlite3
+import time
 from functools import partial
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from bot import metrics
 from bot.deps import Deps
 from bot.domain.identity import normalise_email, sub_address
 from bot.i18n import render, t
@@ -45,6 +47,8 @@ NOT_A_LIST_POST = "550 5.6.0 Not a mailing-list post (no List-Id header); nothin
 UNREADABLE = "550 5.6.0 Message headers unreadable ({why}); nothing recorded"
 COMMAND_OK = "250 2.0.0 Command received; the answer comes by e-mail"
 TRY_LATER = "451 4.3.0 Cannot store the message right now; please try again later"
+# For /metrics: a refused item's reason by its reply code (closed set of labels).
+REFUSAL_REASONS = {"550": "unreadable_or_not_a_list_post", "451": "store_failed"}
 
 
 class ListPostHandler:
@@ -60,6 +64,7 @@ class ListPostHandler:
         status, any other the list post's. Under LMTP each recipient gets its own status, in RCPT
         order (RFC 2033 section 4.2), so an MTA retries only the recipients answered 451; SMTP has
         one reply for the whole mail, and there a command address wins, as it always has."""
+        began = time.perf_counter()
         raw = _content(envelope)
         commanded = [self.is_command(r) for r in envelope.rcpt_tos]
         statuses: dict[bool, str] = {}
@@ -67,6 +72,11 @@ class ListPostHandler:
             statuses[True] = await self.command(raw, envelope, session.peer)
         if not all(commanded) and (self.lmtp or not any(commanded)):
             statuses[False] = await self.status_for(raw, session.peer)
+        door = "lmtp" if self.lmtp else "smtp"
+        metrics.took(door, time.perf_counter() - began)  # issue 21: intake latency
+        for status in statuses.values():
+            if not status.startswith("250"):
+                metrics.refused(door, REFUSAL_REASONS.get(status[:3], "other"))
         if not self.lmtp:
             return statuses[any(commanded)]
         return "\r\n".join(statuses[c] for c in commanded)

@@ -33,6 +33,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP
 
+from bot import metrics
 from bot.transports.peers import ConnectionCaps, Verdict, ip_of
 from bot.transports.smtp_data import BulkDataLMTP, BulkDataSMTP
 
@@ -44,6 +45,9 @@ REFUSED = {
     Verdict.TOO_MANY: b"421 4.3.2 Too many connections; try again later\r\n",
 }
 TIMED_OUT = b"421 4.4.2 Timeout; closing the connection\r\n"
+# Issue 21: on SIGTERM, to a sender between messages or still sending (it keeps the message and
+# tries again later, as RFC 5321 section 4.5.4.1 has clients do after a 4xx).
+SHUTTING_DOWN = b"421 4.3.2 Service shutting down; try again later\r\n"
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATEXT}(?:\.{_ATEXT})*"
@@ -84,6 +88,7 @@ class _Guarded(SMTP):
         self._idle_until = math.inf
         self._deadline = math.inf
         self._storing = False
+        self._draining = False
 
     # --- the caps ---------------------------------------------------------------------------
 
@@ -97,6 +102,7 @@ class _Guarded(SMTP):
                 transport.close()
                 return
             self._admitted = True
+            self._caps.sessions.add(self)
             self._deadline = self.loop.time() + self._transaction_timeout
         super().connection_made(transport)
 
@@ -105,6 +111,7 @@ class _Guarded(SMTP):
             return  # refused: aiosmtpd never started on it
         self._admitted = False
         self._caps.release(self._ip)
+        self._caps.sessions.discard(self)
         super().connection_lost(error)
 
     # --- the timeouts -----------------------------------------------------------------------
@@ -135,14 +142,31 @@ class _Guarded(SMTP):
         self._expire()
 
     def _expire(self) -> None:
-        """421 and close; abort when the client has not taken what we sent (it reads nothing)."""
+        log.debug("%r timed out", self._ip)
+        metrics.refused("smtp", "timeout")
+        self._close_with(TIMED_OUT)
+
+    def shut_down(self) -> None:
+        """A graceful stop (issue 21): a session between messages or still sending gets 421 now;
+        one whose message is being stored keeps going, and is closed right after its 250."""
+        self._draining = True
+        if not self._storing:
+            self._close_with(SHUTTING_DOWN)
+
+    def _close_with(self, reply: bytes) -> None:
+        """421 and close; abort when the client has not taken what we sent (it reads nothing),
+        except while stopping: then a 250 still in the buffer is flushed first (close, not abort;
+        `drain` aborts what is left at its deadline)."""
         transport = self.transport
         if transport is None or transport.is_closing():
             return
         assert isinstance(transport, asyncio.WriteTransport)
-        log.debug("%r timed out", self._ip)
+        if self._draining:
+            transport.write(reply)
+            transport.close()
+            return
         if transport.get_write_buffer_size() == 0:
-            transport.write(TIMED_OUT)
+            transport.write(reply)
         if transport.get_write_buffer_size() == 0:
             transport.close()
         else:
@@ -157,6 +181,9 @@ class _Guarded(SMTP):
             return await super()._call_handler_hook(command, *args)
         finally:
             self._storing = False
+            if self._draining:
+                # aiosmtpd writes the 250 in this same step, before this callback runs.
+                self.loop.call_soon(self._close_with, SHUTTING_DOWN)
             now = self.loop.time()
             self._idle_until = now + self._timeout_duration
             self._deadline = now + self._transaction_timeout
@@ -179,3 +206,21 @@ class GuardedSMTP(_Guarded, BulkDataSMTP):
 
 class GuardedLMTP(_Guarded, BulkDataLMTP):
     """The bot's LMTP server."""
+
+
+async def drain(caps: ConnectionCaps, within_s: float) -> int:
+    """Stop every open SMTP/LMTP session (`shut_down`) and wait, up to `within_s`, until they
+    have all closed: each message fully received is committed and answered 250 first. The
+    listening sockets are closed before this, so no new session starts. Returns how many were
+    still open at the deadline (then aborted)."""
+    for session in list(caps.sessions):
+        session.shut_down()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while caps.sessions and loop.time() < deadline:
+        await asyncio.sleep(0.01)
+    left = list(caps.sessions)
+    for session in left:
+        if session.transport is not None:
+            session.transport.abort()
+    return len(left)

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.reasons import Reason
 from bot.zoom import report_headers as headers
 from bot.zoom import report_times as times
-from bot.zoom.events import LONGEST_CALL, CallJoin
+from bot.zoom.events import LONGEST_CALL, CallJoin, normalise_meeting_id
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 50  # the summary block above the table is a few lines long
@@ -51,6 +51,9 @@ def parse_report(
     table = _table(_decode(data))
     if table is None:
         return Report(rejected=[(0, _no_header())])
+    other = _summary_meeting(table)
+    if other is not None and other != meeting_id:
+        return Report(rejected=[(0, Reason("zoomreport.other_meeting", {"found": other}))])
     order = _date_order(table, date_order)
     if isinstance(order, Reason):
         return Report(rejected=[(0, order)])
@@ -87,6 +90,20 @@ def _table(text: str) -> _Table | None:
             columns = headers.find_columns(row)
             if columns is not None:
                 return _Table(rows, at, columns)
+    return None
+
+
+def _summary_meeting(table: _Table) -> str | None:
+    """The meeting number the summary block above the table gives, if it has one: a report is
+    one meeting's, and joins imported under another number would count for the wrong call (a
+    wrong attendance is worse than none; Rules of Procedure, auxiliary rule to Rule 1)."""
+    above = table.rows[: table.header_at]
+    for at, row in enumerate(above[:-1]):
+        keys = [headers.key(cell) for cell in row]
+        column = next((i for i, k in enumerate(keys) if k in headers.MEETING_ID), None)
+        if column is not None and column < len(above[at + 1]):
+            found = normalise_meeting_id(above[at + 1][column])
+            return found or None
     return None
 
 

@@ -77,6 +77,18 @@ HEADERS: dict[str, tuple[tuple[str, str | None], ...]] = {
         ("Dans la salle d'attente", DMY),
     ),
 }
+# The summary block's meeting-number column (old and new reports, each interface language): a
+# report of another meeting than --zoom-id names is refused, not imported under that number.
+MEETING_ID = frozenset(
+    {
+        "meeting id",
+        "id de reunion",
+        "id de la reunion",
+        "id da reuniao",
+        "id de reunion zoom",
+        "id de la reunion zoom",
+    }
+)
 REQUIRED = ("name", "join")
 # "Yes" in the waiting-room column: that row is time spent waiting to be let in, not in the call.
 YES = frozenset({"yes", "si", "sim", "oui", "true", "1"})

@@ -118,6 +118,8 @@ def test_a_list_post_to_the_running_bot_shows_in_participation(
             "activity_id": None,  # set on participation the Secretariat records (issue 13)
             "note": None,
             "duration_min": None,
+            "evidence": "email",  # issue 20.5: attributed by its sender's address; it counts
+            "counts": True,
         }
     ]
 

@@ -26,10 +26,13 @@ async def statuses(conn: aiosqlite.Connection, region: Region, as_of: datetime) 
     policy = policy_of(region)
     until = iso(as_of)
     calls = await status_store.monthly_calls(conn, until)
-    attended = await status_store.attendance(conn, until, policy.min_call_minutes * 60)
+    # Issue 20.5: the region's `zoom_evidence` says which joins count.
+    evidence = region.zoom_evidence
+    attended = await status_store.attendance(conn, until, policy.min_call_minutes * 60, evidence)
     first_record = await status_store.records_since(conn) or as_of
     since = policy.records_since or first_record
-    parts = await status_store.participation_summary(conn, iso(min(first_record, as_of)), until)
+    start = iso(min(first_record, as_of))
+    parts = await status_store.participation_summary(conn, start, until, evidence)
     out = []
     # An ALS removed from the roster (issue 19.5) is judged only for the days it was a member.
     for als in await roster_store.list_als(conn, member_on=date.fromisoformat(until[:10])):
