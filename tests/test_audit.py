@@ -276,7 +276,7 @@ async def test_the_status_page_publishes_the_head_even_over_a_tampered_log(
             body = await page(client, f"/status?lang={lang}")
             assert f'data-head="{head}"' in body
             assert str(head) in body.split("<footer", 1)[1]
-        assert "Cabeza del registro de auditoría" in body
+        assert "Referencia del registro de auditoría" in body
 
 
 def test_cli_verify_export_and_offline_check(tmp_path: Path) -> None:

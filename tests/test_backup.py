@@ -138,6 +138,19 @@ async def test_backup_refuses_a_target_that_is_not_a_new_file(
     assert digest(tmp_path / "lacralo.db") == before
 
 
+async def test_backup_to_a_path_that_cannot_be_looked_up_says_why(tmp_path: Path) -> None:
+    """A directory on the way that the service's user may not enter (EACCES), or a name too long
+    (ENAMETOOLONG, which fails the same way as root): the reason in one line, never a traceback.
+    Here the second, since tests may run as root, for whom every directory opens."""
+    await make_db(tmp_path / "lacralo.db")
+    target = f"{'x' * 300}/copy.db"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = run_cli(tmp_path, "backup", target)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"Cannot write {target}: File name too long" in done.stderr.replace("\n", "")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_backup_without_a_database_says_so_and_creates_none(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "backup", "copy.db")
     assert done.returncode == 1 and "There is no database at lacralo.db" in done.stderr
@@ -227,6 +240,13 @@ def _broken_chain(tmp_path: Path, backup: Path) -> Path:
     return broken
 
 
+def _empty(tmp_path: Path, backup: Path) -> Path:
+    """What a copy to a full disk can leave: a file of no bytes."""
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    return empty
+
+
 def _from_a_newer_version(tmp_path: Path, backup: Path) -> Path:
     newer = tmp_path / "newer.db"
     newer.write_bytes(backup.read_bytes())
@@ -243,8 +263,22 @@ def _from_a_newer_version(tmp_path: Path, backup: Path) -> Path:
         (_broken_chain, "fails the audit log check at entry 2"),
         (_from_a_newer_version, "was written by a newer lacralo-bot"),
         (lambda tmp_path, _b: tmp_path / "nowhere.db", "There is no backup file at"),
+        (lambda tmp_path, _b: tmp_path, "is a directory; give the backup file to restore"),
+        # Looking the file up fails (as for root's file when restore runs as the service's user).
+        (lambda tmp_path, _b: tmp_path / ("x" * 300) / "a.db", "File name too long. Nothing"),
+        (_empty, "is not a lacralo-bot database"),
     ],
-    ids=["truncated", "not-sqlite", "foreign", "broken-chain", "newer", "missing"],
+    ids=[
+        "truncated",
+        "not-sqlite",
+        "foreign",
+        "broken-chain",
+        "newer",
+        "missing",
+        "directory",
+        "cannot-look-up",
+        "empty",
+    ],
 )
 async def test_restore_refuses_a_bad_file_and_changes_nothing(
     tmp_path: Path, make: object, said: str
@@ -257,7 +291,8 @@ async def test_restore_refuses_a_bad_file_and_changes_nothing(
     names = sorted(p.name for p in tmp_path.iterdir()) + ["lacralo.db.lock"]  # the lock stays
     done = run_cli(tmp_path, "restore", str(bad))
     assert done.returncode == 1, done.stderr
-    assert said in done.stderr and "Traceback" not in done.stderr
+    assert said in done.stderr.replace("\n", "") and "Traceback" not in done.stderr
+    assert "Cannot write" not in done.stderr  # a source that cannot be read never blames the db
     assert digest(db) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)  # nothing aside or partial
 

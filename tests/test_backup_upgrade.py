@@ -4,6 +4,7 @@ computed, never written here: migrations are added all the time."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -166,3 +167,76 @@ async def test_a_command_after_an_upgrade_backs_up_before_it_migrates(tmp_path: 
     assert len(made) == 1
     assert pragma(made[0], "user_version") == latest_version() - 1
     assert pragma(tmp_path / "lacralo.db", "user_version") == latest_version()
+
+
+@pytest.mark.parametrize("with_backups", [True, False], ids=["backup-dir", "no-backup-dir"])
+async def test_a_command_never_migrates_under_a_bot_still_running_the_older_version(
+    tmp_path: Path, with_backups: bool
+) -> None:
+    """`git pull && pip install` done, the bot not restarted yet: the older bot holds the run
+    lock, and a command of the new version must not upgrade the file under it, backup directory
+    or not. Once the bot is gone the same command upgrades it."""
+    db = tmp_path / "lacralo.db"
+    await at_version(db, latest_version() - 1)
+    (tmp_path / "backups").mkdir()
+    env = {"LACRALO_BACKUP_DIR": "backups"} if with_backups else {}
+    running = run_lock.acquire(db)
+    assert running is not None
+    try:
+        done = run_cli(tmp_path, "status", "--format", "json", **env)
+    finally:
+        running.release()
+    assert done.returncode == 2, done.stderr
+    said = done.stderr.replace("\n", "")
+    assert "is still running the older lacralo-bot on lacralo.db" in said
+    assert f"(database schema version {latest_version() - 1})" in said
+    assert "systemctl restart lacralo-bot" in said
+    assert pragma(db, "user_version") == latest_version() - 1
+    assert list((tmp_path / "backups").iterdir()) == []
+    assert run_cli(tmp_path, "status", "--format", "json", **env).returncode == 0
+    assert pragma(db, "user_version") == latest_version()
+
+
+async def test_a_command_with_nothing_to_migrate_needs_no_backup_directory(
+    tmp_path: Path,
+) -> None:
+    """An unmounted backup disk stops `run` (the daily backups would fail), but an operator can
+    still look at the record with commands that change no schema."""
+    conn = await open_store(tmp_path / "lacralo.db")
+    await conn.close()
+    done = run_cli(tmp_path, "status", "--format", "json", LACRALO_BACKUP_DIR="unmounted")
+    assert done.returncode == 0, done.stderr
+    settings = Settings(db_path=tmp_path / "lacralo.db", backup_dir=tmp_path / "unmounted")  # type: ignore[call-arg]
+    with pytest.raises(StartupError) as caught:
+        await backups.claim(settings, NOW)
+    assert "unmounted does not exist" in render(caught.value.reason, "en")
+
+
+async def test_a_backup_directory_that_is_a_file_stops_start_up(tmp_path: Path) -> None:
+    (tmp_path / "backups").write_text("not a directory")
+    settings = Settings(db_path=tmp_path / "x.db", backup_dir=tmp_path / "backups")  # type: ignore[call-arg]
+    with pytest.raises(StartupError) as caught:
+        await backups.claim(settings, NOW)
+    said = render(caught.value.reason, "es")
+    assert "es un archivo, no un directorio" in said and "LACRALO_BACKUP_DIR" in said
+    assert run_lock.acquire(tmp_path / "x.db") is not None  # no lock left taken
+
+
+async def test_a_backup_directory_the_bot_cannot_write_stops_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the unit's ProtectSystem=strict a directory missing from ReadWritePaths= is
+    read-only to the bot (access(2) says EROFS). Tests may run as root, whom file modes do not
+    stop, so access(2) is made to answer as it does there."""
+    (tmp_path / "backups").mkdir()
+    real_access = os.access
+    monkeypatch.setattr(
+        backups.os,
+        "access",
+        lambda path, mode: False if Path(path).name == "backups" else real_access(path, mode),
+    )
+    settings = Settings(db_path=tmp_path / "x.db", backup_dir=tmp_path / "backups")  # type: ignore[call-arg]
+    with pytest.raises(StartupError) as caught:
+        await backups.claim(settings, NOW)
+    said = render(caught.value.reason, "en")
+    assert "cannot be written by this user" in said and "ReadWritePaths=" in said

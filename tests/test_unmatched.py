@@ -318,7 +318,9 @@ async def test_a_roster_import_after_an_assignment_changes_nobody(
     assert len(await audit_service.listing(conn, None, None)) == entries
     # A real change still is one.
     changed = text.replace(",JM,keisha@", ",TT,keisha@")
-    report = await roster_service.import_roster(conn, region, changed.encode(), NOW.isoformat(), "t")
+    report = await roster_service.import_roster(
+        conn, region, changed.encode(), NOW.isoformat(), "t"
+    )
     assert report.updated == 1
 
 

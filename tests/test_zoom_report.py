@@ -60,6 +60,27 @@ def test_english_report_is_month_first() -> None:
     assert report.joins[0].joined_at == datetime(2026, 11, 17, 12, 2, tzinfo=UTC)
 
 
+def test_a_report_of_another_meeting_is_refused_not_imported_under_the_given_number() -> None:
+    """The summary block names the meeting; joins imported under another --zoom-id would count
+    as attendance of the wrong call (a wrong attendance is worse than none)."""
+    data = SPANISH.encode("utf-8")
+    other = parse_report(data, "99988877766", ZoneInfo("UTC"))
+    assert other.joins == []
+    [(line, reason)] = other.rejected
+    assert (line, reason.key, reason.params) == (
+        0,
+        "zoomreport.other_meeting",
+        {"found": "85218486288"},
+    )
+    assert "--zoom-id 85218486288" in render(reason, "pt")
+    assert len(parse_report(data, "85218486288", ZoneInfo("UTC")).joins) == 4
+    for header in ("Meeting ID", "ID da reunião", "ID de réunion"):  # en, pt, fr summaries
+        renamed = SPANISH.replace("ID de reunión", header).encode("utf-8")
+        assert parse_report(renamed, "1112223334", ZoneInfo("UTC")).rejected[0][0] == 0
+    no_block = SPANISH[SPANISH.index("Nombre (nombre original)") :].encode("utf-8")
+    assert len(parse_report(no_block, "99988877766", ZoneInfo("UTC")).joins) == 4
+
+
 def test_not_a_report() -> None:
     report = parse_report(b"just,some\ncsv,data\n", "1", ZoneInfo("UTC"))
     assert not report.joins and report.rejected[0][1].key == "zoomreport.no_header"
@@ -194,6 +215,10 @@ def test_report_fitting_no_meeting_of_its_id_names_the_known_ones(tmp_path: Path
     assert refused.returncode == 1
     assert "none of the report's joins (2026-11-17T15:01:05+00:00 to" in refused.stderr
     assert "with that id: 1 (2026-12-15T15:00:00+00:00)." in refused.stderr  # not meeting 2
+    # The date order is one thing to check: it is said how the dates were read.
+    assert "Check --zoom-id, --tz and --date-order (the report's dates were read as dmy)" in (
+        refused.stderr
+    )
     assert _logged(tmp_path) == []
 
     assert run_cli(tmp_path, *NOVEMBER).returncode == 0  # meeting 3: the report's own call
@@ -477,6 +502,9 @@ def test_an_ambiguous_report_is_refused_until_the_date_order_is_given(tmp_path: 
     )
     assert "05/11/2026 12:01, can be read day first or month first" in refused.stderr
     assert "--date-order dmy" in refused.stderr
+    # Said once, with no summary counting the file as an unreadable row ("1 rows read").
+    assert refused.stderr.lower().count("nothing imported") == 1, refused.stderr
+    assert "Report:" not in refused.stderr and "rows read" not in refused.stderr
     assert _logged(tmp_path) == []
     wrong = _import(tmp_path, "mixed_headers_ambiguous.csv", "--date-order", "mdy")
     assert wrong.returncode == 1 and "Nothing imported" in wrong.stderr  # 11 May: no such call

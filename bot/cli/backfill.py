@@ -33,7 +33,6 @@ from bot.zoom.events import normalise_meeting_id
 from bot.zoom.report import Report, parse_report
 from bot.zoom.report_headers import DATE_ORDERS
 
-
 OTHER_MEETING = "zoomreport.other_meeting"  # a readable report, of another meeting: said as is
 
 
@@ -147,7 +146,9 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
     if whole:  # the whole file: no participant table, dates that read two ways, another meeting
         for reason in whole:
             why = render(reason, lang)
-            said = why if reason.key == OTHER_MEETING else t("zoomreport.refused_file", lang, why=why)
+            said = (
+                why if reason.key == OTHER_MEETING else t("zoomreport.refused_file", lang, why=why)
+            )
             message(said, style="red")
         return REJECTED  # no summary: it would count the file as one unreadable row
     for line, reason in rejected:

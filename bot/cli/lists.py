@@ -28,9 +28,7 @@ def cmd_lists(args: argparse.Namespace, settings: Settings) -> int:
     return listing(args, settings, rows, COLUMNS, "participation.lists")
 
 
-async def _lists(
-    conn: aiosqlite.Connection, region: Region
-) -> list[participation_store.SeenList]:
+async def _lists(conn: aiosqlite.Connection, region: Region) -> list[participation_store.SeenList]:
     """The lists as the region file now reads them (`known` follows it)."""
     await participation_service.sync_lists(conn, region, utc_now())
     return await participation_store.lists(conn)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -97,10 +98,16 @@ async def make_backup(
 ) -> Checked:
     """An online, consistent, checked copy of the database at `target`; BackupRefused otherwise,
     with no file left behind. `progress(done, total)` in bytes as the copy goes."""
-    if not db_path.is_file():
-        raise BackupRefused(Reason("backup.error.no_database", {"path": str(db_path)}))
-    if target.is_dir():
-        raise BackupRefused(Reason("backup.error.is_directory", {"path": str(target)}))
+    try:
+        if not db_path.is_file():
+            raise BackupRefused(Reason("backup.error.no_database", {"path": str(db_path)}))
+    except OSError as exc:  # a directory on the way this user may not enter
+        raise _cannot_read(db_path, exc) from None
+    try:
+        if target.is_dir():
+            raise BackupRefused(Reason("backup.error.is_directory", {"path": str(target)}))
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
     if _same_file(db_path, target):
         raise BackupRefused(Reason("backup.error.same_file", {"path": str(target)}))
     try:
@@ -142,8 +149,7 @@ async def restore(db_path: Path, source: Path, now: datetime) -> Restored:
 
 
 async def _restore_locked(db_path: Path, source: Path, now: datetime) -> Restored:
-    if not source.is_file():
-        raise BackupRefused(Reason("backup.error.no_source", {"path": str(source)}))
+    _readable_source(source)
     if _same_file(db_path, source):
         raise BackupRefused(Reason("backup.error.same_file", {"path": str(source)}))
     try:
@@ -167,6 +173,21 @@ async def _restore_locked(db_path: Path, source: Path, now: datetime) -> Restore
         raise
     placed = Checked(db_path, checked.version, checked.audit_entries, checked.size)
     return Restored(placed, aside if moved else None)
+
+
+def _readable_source(source: Path) -> None:
+    """A backup file this user can read, or BackupRefused saying which it is not: missing, a
+    directory, or unreadable (`restore` runs as the service's user, who may not read root's
+    files). Read and write failures are told apart, so a message never blames the database."""
+    try:
+        if source.is_dir():
+            raise BackupRefused(Reason("backup.error.source_is_directory", {"path": str(source)}))
+        if not source.is_file():
+            raise BackupRefused(Reason("backup.error.no_source", {"path": str(source)}))
+        with source.open("rb"):
+            pass
+    except OSError as exc:
+        raise _cannot_read(source, exc) from None
 
 
 def daily_name(db_path: Path, now: datetime) -> str:
@@ -216,21 +237,42 @@ async def scheduled(settings: Settings, now: datetime) -> Path | None:
     return target
 
 
-async def before_upgrade(settings: Settings, now: datetime) -> Path | None:
-    """At start-up, before migrations change the file: a checked backup in LACRALO_BACKUP_DIR when
-    migrations are pending. If it cannot be made the bot does not start (StartupError), so an
-    upgrade never runs without its way back. Nothing to do for a new or current file, or without
-    a backup directory; a file from a newer version is refused by open_store itself."""
-    directory = settings.backup_dir
-    if directory is None:
-        return None
-    if not directory.is_dir():
-        raise StartupError(Reason("backup.error.no_directory", {"path": str(directory)}))
+async def before_upgrade(
+    settings: Settings, now: datetime, *, lock_held: bool = False
+) -> Path | None:
+    """Before migrations change the file (at start-up, or the first command after installing a
+    newer version): a checked backup in LACRALO_BACKUP_DIR when migrations are pending. If it
+    cannot be made nothing starts (StartupError), so an upgrade never runs without its way back.
+    Nothing to do for a new or current file; a file from a newer version is refused by
+    open_store itself.
+
+    A command (`lock_held` false) never migrates the file under a bot still running the older
+    version (it holds the run lock): that bot would go on writing a schema it does not know. The
+    bot is restarted instead, and upgrades the file itself."""
     db_path = settings.db_path
     version = await _version_of(db_path)
     latest = latest_version()
     if version is None or version == 0 or version >= latest:
         return None
+    lock = None if lock_held else run_lock.acquire(db_path)
+    if not lock_held and lock is None:
+        facts = {"path": str(db_path), "pid": run_lock.holder(db_path), "found": version}
+        raise StartupError(Reason("backup.upgrade.running", {**facts, "latest": latest}))
+    try:
+        return await _backup_before_upgrade(settings, version, latest, now)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+async def _backup_before_upgrade(
+    settings: Settings, version: int, latest: int, now: datetime
+) -> Path | None:
+    directory = settings.backup_dir
+    if directory is None:
+        return None
+    check_directory(directory)
+    db_path = settings.db_path
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
     target = directory / f"{db_path.stem}-pre-upgrade-v{version}-to-v{latest}-{stamp}.db"
     try:
@@ -262,6 +304,21 @@ async def _version_of(db_path: Path) -> int | None:
     return int(row[0]) if row else 0
 
 
+def check_directory(directory: Path) -> None:
+    """LACRALO_BACKUP_DIR is a directory this user can write in, or StartupError naming what is
+    wrong: checked when the bot starts, so a wrong setting (or a directory left out of the
+    unit's ReadWritePaths=, which makes it read-only to the bot) is found then, not at the first
+    daily backup."""
+    try:
+        if not directory.is_dir():
+            key = "not_a_directory" if directory.exists() else "no_directory"
+            raise StartupError(Reason(f"backup.error.{key}", {"path": str(directory)}))
+    except OSError as exc:
+        raise StartupError(_cannot_write(directory, exc).reason) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StartupError(Reason("backup.error.not_writable", {"path": str(directory)}))
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve() or (b.exists() and a.exists() and a.samefile(b))
@@ -275,10 +332,18 @@ def _cannot_write(path: Path, exc: OSError) -> BackupRefused:
     )
 
 
+def _cannot_read(path: Path, exc: OSError) -> BackupRefused:
+    return BackupRefused(
+        Reason("backup.error.read", {"path": str(path), "error": exc.strerror or str(exc)})
+    )
+
+
 async def claim(settings: Settings, now: datetime) -> run_lock.RunLock:
-    """What `run` does before it opens the database: take the run lock (one bot per database;
-    `restore` checks it), refusing to start when another bot holds it, then the backup before an
-    upgrade. The lock is released again if that backup fails."""
+    """What `run` does before it opens the database: check LACRALO_BACKUP_DIR, take the run lock
+    (one bot per database; `restore` checks it), refusing to start when another bot holds it,
+    then the backup before an upgrade. The lock is released again if that backup fails."""
+    if settings.backup_dir is not None:
+        check_directory(settings.backup_dir)
     lock = run_lock.acquire(settings.db_path)
     if lock is None:
         pid = run_lock.holder(settings.db_path)
@@ -286,7 +351,7 @@ async def claim(settings: Settings, now: datetime) -> run_lock.RunLock:
             Reason("backup.error.running", {"path": str(settings.db_path), "pid": pid})
         )
     try:
-        await before_upgrade(settings, now)
+        await before_upgrade(settings, now, lock_held=True)
     except BaseException:
         lock.release()
         raise

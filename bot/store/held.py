@@ -91,9 +91,7 @@ def _row(row: Row) -> HeldPost:
 
 async def waiting(conn: aiosqlite.Connection) -> list[HeldPost]:
     """The posts still held, oldest first."""
-    async with conn.execute(
-        f"{_SELECT} WHERE h.state = 'held' ORDER BY h.held_id", ()
-    ) as cur:
+    async with conn.execute(f"{_SELECT} WHERE h.state = 'held' ORDER BY h.held_id", ()) as cur:
         return [_row(row) async for row in cur]
 
 
@@ -103,9 +101,7 @@ async def get(conn: aiosqlite.Connection, held_id: int) -> HeldPost | None:
     return _row(row) if row else None
 
 
-async def decide(
-    conn: aiosqlite.Connection, held_id: int, state: str, at: str, actor: str
-) -> bool:
+async def decide(conn: aiosqlite.Connection, held_id: int, state: str, at: str, actor: str) -> bool:
     """Mark a held post approved or rejected; False when it was decided before."""
     async with conn.execute(
         "UPDATE held_post SET state = ?, decided_at = ?, decided_by = ?"

@@ -181,6 +181,8 @@ def database_busy(exc: sqlite3.OperationalError) -> bool:
 
 
 class Refused(Exception):
+    """A request refused before bolt sees it: `why` for the answer, the log and the metrics."""
+
     def __init__(self, why: str, status: int) -> None:
         super().__init__(why)
         self.why, self.status = why, status
@@ -189,9 +191,10 @@ class Refused(Exception):
 def make_endpoint(app: AsyncApp | None) -> Any:
     """The aiohttp handler for POST /slack/events: signature and timestamp, then the body, then
     bolt. Every refusal is a short JSON answer, counted, and logged at most once a minute."""
-    refusals: dict[str, Refusals] = {}
+    refusals: Refusals | None = None  # made on the first refusal: the settings ride on the app
 
     async def slack_events(request: web.Request) -> web.Response:
+        nonlocal refusals
         if app is None:
             return web.json_response({"error": "slack is not configured"}, status=503)
         deps = request.app[DEPS]
@@ -199,9 +202,8 @@ def make_endpoint(app: AsyncApp | None) -> Any:
         try:
             bolt_request = await _checked(request, deps.settings.slack_signing_secret or "")
         except Refused as exc:
-            if "door" not in refusals:
-                refusals["door"] = _refusals(deps)
-            refusals["door"].note(request.remote, request.headers, exc.why)
+            refusals = refusals or _refusals(deps)
+            refusals.note(request.remote, request.headers, exc.why)
             return web.json_response({"error": exc.why}, status=exc.status)
         answer = await to_aiohttp_response(await app.async_dispatch(bolt_request))
         took("slack", time.perf_counter() - started)

@@ -31,6 +31,7 @@ from bot import metrics
 from bot.deps import Deps
 from bot.domain.identity import normalise_email, sub_address
 from bot.i18n import render, t
+from bot.logs import Summary
 from bot.mail.command_mail import read_command_mail
 from bot.mail.post import UnreadableMessage, parse_post
 from bot.store.connection import StoreError
@@ -58,6 +59,7 @@ class ListPostHandler:
     def __init__(self, deps: Deps, lmtp: bool = False) -> None:
         self.deps = deps
         self.lmtp = lmtp
+        self.quiet = Summary()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """Route by recipient: the command address (in any `+detail` form) gets the command's
@@ -81,6 +83,25 @@ class ListPostHandler:
             return statuses[any(commanded)]
         return "\r\n".join(statuses[c] for c in commanded)
 
+    def _unreadable(self, exc: UnreadableMessage, peer: Any) -> str:
+        why = exc.reason.key.rsplit(".", 1)[-1]
+        if self._say_refusal(peer, why):
+            lang = self.deps.settings.language
+            log.warning(
+                t("mail.log.unreadable", lang, peer=str(peer), why=render(exc.reason, lang))
+            )
+        return UNREADABLE.format(why=why)
+
+    def _say_refusal(self, peer: Any, kind: str) -> bool:
+        """Issue 20: refused mail from one address is logged at most once a minute by kind; the
+        next line that is let through says how many were kept quiet."""
+        source = ip_of(peer) or "?"
+        quiet = self.quiet.admit(source, kind)
+        if quiet:
+            lang = self.deps.settings.language
+            log.warning(t("mail.log.kept_quiet", lang, count=quiet, peer=source))
+        return quiet is not None
+
     def is_command(self, recipient: str) -> bool:
         return is_command_address(recipient, self.deps.settings.command_address)
 
@@ -89,9 +110,10 @@ class ListPostHandler:
         try:
             post = parse_post(raw)
         except UnreadableMessage as exc:
-            return _unreadable(exc, peer, lang)
+            return self._unreadable(exc, peer)
         if post.list_id is None:
-            log.info(t("mail.log.not_a_list_post", lang, peer=str(peer)))
+            if self._say_refusal(peer, "not_a_list_post"):
+                log.info(t("mail.log.not_a_list_post", lang, peer=str(peer)))
             return NOT_A_LIST_POST
         try:
             # Issue 20.5: a post counts when a trusted relay delivered it, or with a valid DKIM
@@ -118,7 +140,7 @@ class ListPostHandler:
                 max_text_bytes=settings.command_max_text_bytes,
             )
         except UnreadableMessage as exc:
-            return _unreadable(exc, peer, settings.language)
+            return self._unreadable(exc, peer)
         try:
             outcome = await email_command.handle(self.deps, mail)
         except (sqlite3.Error, StoreError, OSError) as exc:
@@ -140,11 +162,6 @@ def is_command_address(address: str, command_address: str) -> bool:
 def _content(envelope: Envelope) -> bytes:
     content = envelope.content
     return content if isinstance(content, bytes) else (content or "").encode("utf-8", "replace")
-
-
-def _unreadable(exc: UnreadableMessage, peer: Any, lang: str) -> str:
-    log.warning(t("mail.log.unreadable", lang, peer=str(peer), why=render(exc.reason, lang)))
-    return UNREADABLE.format(why=exc.reason.key.rsplit(".", 1)[-1])
 
 
 @functools.cache
