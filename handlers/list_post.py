@@ -30,10 +30,11 @@ async def handle(
         verdict = await dkim_check.verify(raw, post.list_id or "")
         hold = None if verdict is dkim_check.Verdict.VALID else verdict.value
     recorded = await record_list_post(deps.store, deps.region, post, deps.clock(), hold, peer)
-    # Unmatched senders and held posts are news for the Secretariat; the rest is routine, kept to
-    # DEBUG so a busy list does not fill the log (and the text is only built when it is written).
-    news = (Outcome.UNMATCHED, Outcome.HELD)
-    level = logging.INFO if recorded.outcome in news else logging.DEBUG
+    # Unmatched senders are news for the Secretariat; the rest is routine, kept to DEBUG so a busy
+    # list does not fill the log (and the text is only built when it is written). Held posts too:
+    # anyone can send them, so a flood of forgeries must not become a flood of log lines (issue
+    # 20, point 3); `participation held` and `lists` show them.
+    level = logging.INFO if recorded.outcome is Outcome.UNMATCHED else logging.DEBUG
     if log.isEnabledFor(level):
         address, list_id = recorded.author.address, recorded.list_id
         lang = deps.settings.language

@@ -72,7 +72,15 @@ def test_archive_without_list_id_needs_the_option(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "backfill", "mbox", str(archive))
     assert done.returncode == 1
     assert "4 not read" in done.stderr and "--list-id" in done.stderr
-    assert all(f"Line {n}: message not read" in done.stderr for n in (1, 9, 15, 21))
+    # The author that cannot be read is named by its line; the List-Id missing from the three
+    # others is said once, with what to run (it used to be one identical line per message).
+    assert "Line 21: message not read: no author address" in done.stderr
+    assert not any(f"Line {n}: message not read" in done.stderr for n in (1, 9, 15))
+    assert done.stderr.count("List-Id") == 1, done.stderr
+    assert "3 messages carry no List-Id header (the first at line 1)" in done.stderr
+    assert "lacralo-bot backfill mbox FILE --list-id LIST-ID" in done.stderr
+    again = run_cli(tmp_path, "backfill", "mbox", str(archive), "--list-id", "l.example.org")
+    assert "4 messages found; 3 read" in again.stderr and "List-Id header" not in again.stderr
 
 
 def test_missing_or_truncated_archive(tmp_path: Path) -> None:
@@ -81,6 +89,24 @@ def test_missing_or_truncated_archive(tmp_path: Path) -> None:
     truncated.write_bytes(gzip.compress(ARCHIVE.encode() * 50)[:200])
     done = run_cli(tmp_path, "backfill", "mbox", str(truncated), "--list-id", "x.y")
     assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"<html><body><a href='2023-February.txt'>Text</a></body></html>\n", bytes(range(256))],
+    ids=["empty", "pipermail-html-page", "binary"],
+)
+def test_a_file_with_no_message_is_said_and_exits_1(tmp_path: Path, content: bytes) -> None:
+    """A wrong file (pipermail's HTML page instead of its .txt) used to end "0 messages found"
+    with exit 0, as if the month had been back-filled."""
+    path = tmp_path / "February.html"
+    path.write_bytes(content)
+    done = run_cli(tmp_path, "backfill", "mbox", str(path), "--list-id", "x.example.org")
+    assert done.returncode == 1, done.stderr
+    assert f"No message found in {path}: nothing recorded." in done.stderr
+    assert ".txt or .txt.gz" in done.stderr and "Traceback" not in done.stderr
+    es = run_cli(tmp_path, "backfill", "mbox", str(path), LACRALO_LANGUAGE="es")
+    assert es.returncode == 1 and "No se encontró ningún mensaje" in es.stderr
 
 
 FIXTURES = Path(__file__).parent / "fixtures" / "archives"

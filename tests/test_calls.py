@@ -52,6 +52,13 @@ def _at(minutes: float) -> datetime:
         pytest.param([0], [-5, 30, 60], [1800], id="a leave before the join is another's"),
         pytest.param([0], [0], [0], id="left at once"),
         pytest.param([0], [31 * 60], [None], id="longer than any Zoom call: another occurrence"),
+        # A dropped connection: Zoom sends the leave and the new join in the same second. The
+        # first join used to get no duration and the second 0 s.
+        pytest.param([0, 20], [20, 50], [1200, 1800], id="reconnected in the same second"),
+        pytest.param([20, 0], [50, 20], [1800, 1200], id="reconnected, any order of arrival"),
+        pytest.param([0, 0], [30], [None, 1800], id="two joins in one second: one leave, once"),
+        pytest.param([0, 20], [20, 20, 50], [1200, 1800], id="a retried leave is one leave"),
+        pytest.param([0, 10, 20], [10, 20, 30], [600, 600, 600], id="three quick reconnections"),
     ],
 )
 def test_each_join_lasts_until_the_first_leave_before_the_next_join(

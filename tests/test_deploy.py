@@ -4,6 +4,7 @@ serves to the outside, and Postfix hands both of the bot's addresses to its LMTP
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -151,3 +152,136 @@ def test_the_deploying_section_names_real_settings_and_files() -> None:
     assert named and named - setting_names() == set()
     files = set(re.findall(r"\bdeploy/[\w./-]+[\w]", section))
     assert files and {f for f in files if not (REPO / f).exists()} == set()
+
+
+def self_signed(directory: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for bot.example.org, as an operator makes one to try the proxy."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=bot.example.org", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return cert, key
+
+
+def test_nginx_accepts_the_proxy_example(tmp_path: Path) -> None:
+    """`nginx -t` on the example as shipped, with a self-signed certificate in place of Let's
+    Encrypt's, inside a minimal nginx.conf (pid and logs under tmp_path)."""
+    nginx = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None
+    )
+    if nginx is None or shutil.which("openssl") is None:
+        pytest.skip("nginx or openssl is not installed here (apt-get install nginx-light)")
+    if os.geteuid() != 0:
+        pytest.skip("nginx -t binds the example's ports 80 and 443, which takes root")
+    cert, key = self_signed(tmp_path)
+    site = NGINX.read_text(encoding="utf-8")
+    site = site.replace("/etc/letsencrypt/live/bot.example.org/fullchain.pem", str(cert))
+    site = site.replace("/etc/letsencrypt/live/bot.example.org/privkey.pem", str(key))
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{ access_log off; include {tmp_path}/site.conf; }}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
+    assert "[warn]" not in done.stderr, done.stderr
+
+
+def test_the_proxy_example_runs_on_debian_12_s_nginx() -> None:
+    """Debian 12 ships nginx 1.22: no `http2 on;` (1.25.1 and later), so the check holds where
+    nginx is not installed too."""
+    directives = [line.split()[0] for line in NGINX.read_text().splitlines() if line.strip()]
+    assert "http2" not in directives
+
+
+def test_the_bot_believes_the_proxy_s_forwarded_address() -> None:
+    """nginx connects from loopback and sets X-Forwarded-For: with it in LACRALO_TRUSTED_PROXIES
+    the bot logs and limits refusals by the real client, not by the proxy."""
+    import ipaddress
+
+    env = env_settings()
+    trusted = [ipaddress.ip_network(n.strip()) for n in env["LACRALO_TRUSTED_PROXIES"].split(",")]
+    upstream = ipaddress.ip_address(env["LACRALO_HTTP_HOST"])
+    assert any(upstream in network for network in trusted)
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in NGINX.read_text()
+
+
+def postfix_tool(name: str) -> str:
+    found = shutil.which(name) or next(
+        (p for p in (f"/usr/sbin/{name}",) if Path(p).exists()), None
+    )
+    if found is None:
+        pytest.skip(f"{name} is not installed here (apt-get install postfix)")
+    return found
+
+
+def test_postfix_accepts_the_examples_as_the_readme_applies_them(tmp_path: Path) -> None:
+    """The README's commands, run against a copy of a Postfix configuration: postconf -e with the
+    example's settings gives no warning, postmap builds the transport table, and Postfix looks
+    both of the bot's addresses up to the `lacralo` LMTP service of master.cf."""
+    postconf, postmap = postfix_tool("postconf"), postfix_tool("postmap")
+    postfix = DEPLOY / "postfix"
+    config = tmp_path / "postfix"
+    config.mkdir()
+    # What Debian's postinst leaves: mydestination with the host's own names.
+    (config / "main.cf").write_text(
+        "myhostname = mail.example.net\nmydestination = $myhostname, localhost\n"
+    )
+    (config / "master.cf").write_text(
+        "smtp inet n - y - - smtpd\n" + (postfix / "master.cf").read_text()
+    )
+    transport = (postfix / "transport").read_text().replace("/etc/postfix", str(config))
+    (config / "transport").write_text(transport)
+    settings = [
+        line.replace("/etc/postfix", str(config))
+        for line in (postfix / "main.cf").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        return done
+
+    run(postconf, "-c", str(config), "-e", *settings)
+    mine = run(postconf, "-c", str(config), "-h", "mydestination").stdout.strip()
+    run(postconf, "-c", str(config), "-e", f"mydestination = {mine}, bot.example.org")
+    run(postmap, "-c", str(config), f"hash:{config}/transport")
+    shown = run(postconf, "-c", str(config), "-n").stdout
+    # The host's own names kept, the bot's domain added once.
+    assert "mydestination = $myhostname, localhost, bot.example.org" in shown.splitlines()
+    env = env_settings()
+    for address in ("lacralo-bot@bot.example.org", env["LACRALO_COMMAND_ADDRESS"]):
+        found = run(postmap, "-c", str(config), "-q", address, f"hash:{config}/transport")
+        assert found.stdout.strip() == f"lacralo:inet:127.0.0.1:{env['LACRALO_LMTP_PORT']}"
+    service = run(postconf, "-c", str(config), "-M", "lacralo/unix").stdout.split()
+    assert service[0] == "lacralo" and service[-1] == "lmtp"
+
+
+def test_a_plain_pip_install_ships_the_translations() -> None:
+    """`pip install .` (not -e) puts locales/ where bot/i18n.py looks: beside the bot package, as
+    the namespace package `locales` with its YAML files as package data."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    from bot import i18n
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    setuptools = config["setuptools"]
+    assert "locales" in setuptools["packages"]["find"]["include"]
+    assert not (REPO / "locales" / "__init__.py").exists()  # found as a namespace package
+    patterns = setuptools["package-data"]["locales"]
+    files = [p.name for p in (REPO / "locales").iterdir() if p.is_file()]
+    assert files and all(any(fnmatch(name, pat) for pat in patterns) for name in files)
+    assert Path(i18n.__file__).resolve().parent.parent / "locales" == i18n.LOCALES_DIR

@@ -36,10 +36,10 @@ ZOOM = "85218486288"
 CALL = datetime(2026, 10, 15, 15, tzinfo=UTC)
 
 
-def raw_post(mid: str = "<p1@example.org>", list_id: str = LIST_ID) -> bytes:
+def raw_post(mid: str = "<p1@example.org>", list_id: str = LIST_ID, day: int = 21) -> bytes:
     return (
         "From: María Pérez <maria.perez@example.org>\r\nSubject: Hola\r\n"
-        f"Date: Tue, 21 Feb 2023 10:00:00 -0300\r\nList-Id: <{list_id}>\r\nMessage-ID: {mid}\r\n"
+        f"Date: {day} Feb 2023 10:00:00 -0300\r\nList-Id: <{list_id}>\r\nMessage-ID: {mid}\r\n"
         "\r\nHola.\r\n"
     ).encode()
 
@@ -147,6 +147,11 @@ async def test_a_list_counts_while_the_region_file_names_it(
     [line] = await events.counted_events(roster)
     assert line["counts"] is False
     assert (await metrics.snapshot(roster)).posts_counted[UNKNOWN] == 0
+    # Seed 003, auxiliary rule to Rule 1: the same month's post to a known list is what counts.
+    known = parse_post(raw_post("<k@x>", day=3))
+    await service.record_list_post(roster, region, known, NOW)
+    [found] = [s for s in await statuses(roster, region, NOW) if s.als.als_id == "ALS-AR-01"]
+    assert found.status.last_participation == datetime(2023, 2, 3, 13, tzinfo=UTC)
 
     lists = [*yaml.safe_load(DEFAULT_REGION_FILE.read_text("utf-8"))["lists"]]
     named = load_region(
@@ -154,14 +159,13 @@ async def test_a_list_counts_while_the_region_file_names_it(
     )
     assert await service.sync_lists(roster, named, NOW) == 1
     assert await service.sync_lists(roster, named, NOW) == 0  # nothing to write the second time
-    [line] = await events.counted_events(roster)
-    assert line["counts"] is True
+    assert [line["counts"] for line in await events.counted_events(roster)] == [True, True]
     assert (await metrics.snapshot(roster)).posts_counted[UNKNOWN] == 1
     [found] = [s for s in await statuses(roster, named, NOW) if s.als.als_id == "ALS-AR-01"]
-    assert found.status.last_participation is not None
+    assert found.status.last_participation == datetime(2023, 2, 21, 13, tzinfo=UTC)
 
     assert await service.sync_lists(roster, region, NOW) == 1  # removed from the file again
-    assert [line["counts"] for line in await events.counted_events(roster)] == [False]
+    assert [line["counts"] for line in await events.counted_events(roster)] == [True, False]
 
 
 async def test_zoom_evidence_email_counts_only_joins_attributed_by_email(

@@ -141,6 +141,14 @@ def test_a_removal_without_on_takes_effect_today(tmp_path: Path) -> None:
     [
         (("--als", "ALS-XX-99"), 1, "ALS-XX-99 is not an ALS in the roster"),
         (("--email", "nobody@example.org"), 1, "nobody@example.org is not a person in the roster"),
+        # An e-mail alias names whose it is and the command to run, and removes nobody.
+        (
+            ("--email", "MPerez@example.net"),
+            1,
+            "MPerez@example.net is an e-mail alias of María Pérez, not their roster address;"
+            " nothing removed. To remove them, give their address:"
+            " lacralo-bot roster remove --email maria.perez@example.org.",
+        ),
         (("--als", "ALS-AR-01", "--on", "2014-12-31"), 1, "before the ALS was accredited"),
         (("--als", "ALS-AR-01", "--on", "2999-01-01"), 1, "is in the future"),
         (("--email", "chair@example.org", "--on", "2999-01-01"), 1, "is in the future"),

@@ -490,6 +490,9 @@ def test_meetings_show_and_the_participation_log_give_durations(tmp_path: Path) 
     csv_log = run_cli(tmp_path, "participation", "--format", "csv").stdout.splitlines()
     assert csv_log[0].split(",")[5] == "duration_min" and csv_log[1].split(",")[5] == "39"
     assert "Minutos" in run_cli(tmp_path, "participation", LACRALO_LANGUAGE="es").stdout
+    # Portuguese said "Segundo" ("second") over how an ALS's presence is known.
+    shown_pt = run_cli(tmp_path, "meetings", "show", "1", LACRALO_LANGUAGE="pt", COLUMNS="200")
+    assert "Fonte" in shown_pt.stdout and "Segundo" not in shown_pt.stdout
 
 
 def test_an_ambiguous_report_is_refused_until_the_date_order_is_given(tmp_path: Path) -> None:

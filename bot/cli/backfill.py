@@ -33,6 +33,7 @@ from bot.zoom.events import normalise_meeting_id
 from bot.zoom.report import Report, parse_report
 from bot.zoom.report_headers import DATE_ORDERS
 
+NO_LIST = "mail.unreadable.no_list"  # a message without List-Id, and no --list-id given
 OTHER_MEETING = "zoomreport.other_meeting"  # a readable report, of another meeting: said as is
 
 
@@ -79,21 +80,31 @@ def cmd_backfill_mbox(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, EOFError) as exc:  # a truncated .gz, a read error mid-way
         file_error(args.file, str(exc), lang)
         return REJECTED
+    if report.read == 0:  # a wrong file (a pipermail HTML page, a CSV) must not look imported
+        message(t("mail.backfill.no_messages", lang, path=str(args.file)), style="red")
+        return REJECTED
     _mbox_summary(report, lang)
     return REJECTED if report.unreadable else OK
 
 
 def _mbox_summary(report: BackfillReport, lang: str) -> None:
     """Each message not read, by the line of its "From " separator and why (issue 19: none is
-    dropped silently), then how many were read, matched, and not read."""
-    for line, reason in sorted(report.rejected, key=lambda item: item[0]):
+    dropped silently), then how many were read, matched, and not read. Messages without a
+    List-Id are said once, with what to do: a pipermail archive read without --list-id has
+    none at all, and one line per message repeated the same thing hundreds of times."""
+    no_list = report.why_unreadable[NO_LIST]
+    listed = sorted((item for item in report.rejected if item[1].key != NO_LIST), key=_line)
+    for line, reason in listed:
         message(
             t("mail.backfill.unreadable_line", lang, line=line, why=render(reason, lang)),
             style="yellow",
         )
-    if report.unreadable > len(report.rejected):
-        more = report.unreadable - len(report.rejected)
+    more = report.unreadable - no_list - len(listed)
+    if more > 0:
         message(t("mail.backfill.more_unreadable", lang, count=more), style="yellow")
+    if no_list:
+        first = min((line for line, r in report.rejected if r.key == NO_LIST), default=0)
+        message(t("mail.backfill.no_list", lang, count=no_list, line=first), style="yellow")
     message(
         t(
             "mail.backfill.summary",
@@ -106,6 +117,10 @@ def _mbox_summary(report: BackfillReport, lang: str) -> None:
             unreadable=report.unreadable,
         )
     )
+
+
+def _line(item: tuple[int, Reason]) -> int:
+    return item[0]
 
 
 def _zoom_args(args: argparse.Namespace, lang: str) -> tuple[str, ZoneInfo] | None:

@@ -264,6 +264,12 @@ async def remove_person(
     async with transaction(conn):
         person = await roster_store.get_person(conn, address)
         if person is None:
+            # An e-mail alias names the person, but removing someone is said by their own
+            # address, so the Secretariat sees whom the command would take off.
+            owner = await roster_store.member_by_address(conn, address)
+            if owner is not None:
+                params = {"email": email, "person": owner.name, "address": owner.email}
+                raise RuleViolation(Reason("roster.remove.alias_of", params))
             raise RuleViolation(Reason("roster.remove.unknown_person", {"email": email}))
         if person.removed_on is not None:
             return Removal(address, person.removed_on, already=True)

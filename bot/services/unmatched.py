@@ -48,7 +48,9 @@ class QueueEntry(TypedDict):
     candidates: list[CandidateRow]
     identity_kind: str  # email | name
     shown_as: str | None
-    why: str  # unknown, ambiguous, conflict, partial (bot/domain/attribution.py), or address
+    # unknown, ambiguous, conflict, partial (bot/domain/attribution.py); for an address,
+    # address (not in the roster) or address_named (its name is a roster person's)
+    why: str
     first_at: str
     last_at: str
     # What `participation --unmatched` showed when it listed one row per event, of the latest
@@ -98,13 +100,19 @@ async def listing(conn: aiosqlite.Connection, dismissed: bool = False) -> list[Q
     return [_entry(row, index) for row in await store.queue(conn, dismissed)]
 
 
+# What a name that fits one roster person says of an address: mail is attributed by address
+# only, so the Secretariat is told the name is a person's, not that the address "fits" them.
+_NAME_FITS = frozenset({"alias", "name", "als"})
+
+
 def _entry(row: store.QueuedKey, index: RosterIndex) -> QueueEntry:
-    if row.shown_as or row.identity_kind == "name":
+    if row.identity_kind == "name":
         found = attribute(row.shown_as or row.key, index, explain=True)
         why, ids = found.why.value, found.candidates
-    else:  # an address without a name: its local part may still be a name
-        found = attribute(row.key.split("@")[0], index, explain=True)
-        why, ids = "address", found.candidates
+    else:  # an address: its name, or else its local part, suggests whose it may be
+        found = attribute(row.shown_as or row.key.split("@")[0], index, explain=True)
+        named = row.shown_as is not None and found.why.value in _NAME_FITS
+        why, ids = ("address_named" if named else "address"), found.candidates
     return QueueEntry(
         key=row.key,
         count=row.count,

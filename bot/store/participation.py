@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from sqlite3 import Row
 from typing import TypedDict
@@ -115,6 +116,50 @@ def counted(zoom_evidence: str = "name") -> str:
     if zoom_evidence == "email":
         return f"({COUNTED_POST} AND (e.kind <> 'call_join' OR {EMAIL_EVIDENCE}))"
     return COUNTED_POST
+
+
+@dataclass(frozen=True)
+class CountingRule:
+    """`counted()` for the status rule's hot per-person seeks (bot/store/status.py): they run in
+    the (person, time) index alone, which does not hold an event's list. Only the lists not named
+    in the region file that have posts recorded are left out, by name; a seek reads the events'
+    rows only for a person and month that has such a post (found in the (source, time, person)
+    index), and in the usual case of none it is the plain seek. With `zoom_evidence: email` every
+    join's evidence must be read, so every seek reads rows (bench/status_scale.py: a third more)."""
+
+    uncounted: tuple[str, ...]
+    zoom_evidence: str
+
+    def params(self) -> dict[str, object]:
+        """Its named parameter, `:uncounted`, for the query the seeks are part of."""
+        return {"uncounted": json.dumps(self.uncounted)}
+
+    def seek(self, plain: str) -> str:
+        """`plain`, a scalar subquery over `participation e` for person `p` in month `months`
+        without its closing parenthesis, made to count only what counts."""
+        listed = " e.source NOT IN (SELECT value FROM json_each(:uncounted))"
+        if self.zoom_evidence == "email":
+            lists = f" AND{listed}" if self.uncounted else ""
+            return f"{plain}{lists} AND (e.kind <> 'call_join' OR {EMAIL_EVIDENCE}))"
+        if not self.uncounted:
+            return f"{plain})"
+        touched = (
+            "EXISTS (SELECT 1 FROM participation u INDEXED BY participation_source"
+            " WHERE u.source IN (SELECT value FROM json_each(:uncounted))"
+            " AND u.occurred_at >= months.m AND u.occurred_at < months.n"
+            " AND u.person_id = p.person_id)"
+        )
+        return f"CASE WHEN {touched} THEN {plain} AND{listed}) ELSE {plain}) END"
+
+
+async def counting_rule(conn: aiosqlite.Connection, zoom_evidence: str = "name") -> CountingRule:
+    """The rule as the stored lists and the region's `zoom_evidence` make it now."""
+    async with conn.execute(
+        "SELECT l.list_id FROM mailing_list l WHERE l.known = 0"
+        " AND EXISTS (SELECT 1 FROM participation e WHERE e.source = l.list_id)"
+    ) as cur:
+        uncounted = tuple([row[0] async for row in cur])
+    return CountingRule(uncounted, zoom_evidence)
 
 
 async def person_by_email(

@@ -13,7 +13,7 @@ import aiosqlite
 
 from bot.domain.status_history import Spell, Told
 from bot.store.meetings import ATTENDANCE_KNOWN, window_closes, window_opens
-from bot.store.participation import counted, counted_join
+from bot.store.participation import counted_join, counting_rule
 
 
 def _moment(text: str) -> datetime:
@@ -99,22 +99,22 @@ async def participation_summary(
     """
     # Issue 20.5: only what counts (a post to a list the region file names; a join with the
     # evidence the region's `zoom_evidence` asks for).
-    counts = counted(zoom_evidence)
+    rule = await counting_rule(conn, zoom_evidence)
+    seek = (
+        "(SELECT {}(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
+        " AND e.occurred_at >= months.m AND e.occurred_at < months.n AND e.occurred_at <= :until"
+    )
     sql = (
-        "WITH RECURSIVE months(m, n) AS (SELECT date(?, 'start of month'),"
-        "  date(?, 'start of month', '+1 month')"
-        "  UNION ALL SELECT n, date(n, '+1 month') FROM months WHERE n <= ?)"
-        " SELECT p.als_id,"
-        "  (SELECT min(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
-        "    AND e.occurred_at >= months.m AND e.occurred_at < months.n"
-        f"    AND e.occurred_at <= ? AND {counts}) AS first,"
-        "  (SELECT max(e.occurred_at) FROM participation e WHERE e.person_id = p.person_id"
-        "    AND e.occurred_at >= months.m AND e.occurred_at < months.n"
-        f"    AND e.occurred_at <= ? AND {counts}) AS last"
+        "WITH RECURSIVE months(m, n) AS (SELECT date(:since, 'start of month'),"
+        "  date(:since, 'start of month', '+1 month')"
+        "  UNION ALL SELECT n, date(n, '+1 month') FROM months WHERE n <= :until_day)"
+        f" SELECT p.als_id, {rule.seek(seek.format('min'))} AS first,"
+        f" {rule.seek(seek.format('max'))} AS last"
         " FROM person p, months WHERE p.als_id IS NOT NULL AND first IS NOT NULL"
     )
     found: dict[str, list[datetime]] = defaultdict(list)
-    rows = await conn.execute_fetchall(sql, (since[:10], since[:10], until[:10], until, until))
+    args = {"since": since[:10], "until_day": until[:10], "until": until, **rule.params()}
+    rows = await conn.execute_fetchall(sql, args)
     for als_id, first, last in rows:
         found[als_id].append(_moment(first))
         if last != first:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -143,6 +144,21 @@ async def test_not_a_list_post_is_refused_with_its_reason(bot: SmtpBot) -> None:
     code, text = await bot.send(raw)
     assert code == 550 and "List-Id" in text
     assert await bot.count() == 0
+
+
+async def test_a_flood_of_refused_mail_is_summarised_in_the_log(
+    bot: SmtpBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 20: each refused mail is answered 550, but one address's refusals of one kind are
+    logged once a minute, not once each."""
+    caplog.set_level(logging.INFO, logger="lacralo_bot")
+    raw = b"From: maria.perez@example.org\r\nSubject: hi\r\n\r\nhello"
+    for n in range(15):
+        code, _ = await bot.send(raw.replace(b"hi", f"hi {n}".encode()))
+        assert code == 550
+    refusals = [r for r in caplog.records if "List-Id" in r.getMessage()]
+    assert len(refusals) == 1
+    assert (await bot.send(post(mid="<still@x>")))[0] == 250  # and the door stays open
 
 
 async def test_locked_database_answers_451_never_a_lost_250(bot: SmtpBot) -> None:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import signal
+import smtplib
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -26,6 +30,8 @@ from bot.services.status.reading import statuses
 from bot.store import held as held_store
 from bot.store import participation as events
 from tests.cli_helpers import run_cli
+from tests.conftest import EXAMPLE_ROSTER
+from tests.e2e.bot_process import BotProcess
 from tests.e2e.dkim_helpers import Signer, make_signer
 from tests.e2e.smtp_bot import SmtpBot, start_smtp_bot
 
@@ -83,8 +89,9 @@ async def last_participation(bot: SmtpBot, region: Region | None = None) -> date
 
 
 async def test_forged_post_from_an_untrusted_peer_is_held_not_counted(
-    untrusted: SmtpBot, published: Signer
+    untrusted: SmtpBot, published: Signer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, "lacralo_bot.list_post")  # held posts log at DEBUG only
     code, text = await untrusted.send(post())
     assert code == 250 and "Recorded" in text  # stored before it was answered
     assert await untrusted.count() == 0
@@ -97,6 +104,8 @@ async def test_forged_post_from_an_untrusted_peer_is_held_not_counted(
     )
     assert (held.reason, held.peer, held.occurred_at) == ("dkim_missing", "127.0.0.1", POSTED)
     assert await last_participation(untrusted) is None  # the status rule does not see it
+    [said] = [r.getMessage() for r in caplog.records if r.name == "lacralo_bot.list_post"]
+    assert "held for review" in said and "127.0.0.1" in said and "no DKIM signature" in said
     again = await untrusted.send(post())  # a re-delivery stays one
     assert again[0] == 250 and "Already recorded" in again[1]
     assert len(await held_store.waiting(untrusted.conn)) == 1
@@ -258,3 +267,30 @@ async def test_held_posts_are_listed_approved_and_rejected_through_the_cli(
     again = await untrusted.send(post(mid="<a@example.org>"))  # the approved one, re-delivered
     assert again[0] == 250 and "Already recorded" in again[1]
     assert await untrusted.count() == 1
+
+
+def test_the_running_bot_reads_its_region_files_lists_at_start_up(tmp_path: Path) -> None:
+    """`lacralo-bot run` brings the stored lists in line with the region file when it starts, so
+    posts recorded while their list was unknown count once a restart reads a file naming it."""
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+
+    def known() -> list[tuple[str, int]]:
+        with sqlite3.connect(tmp_path / "lacralo.db") as db:
+            return db.execute("SELECT list_id, known FROM mailing_list").fetchall()
+
+    first = BotProcess(tmp_path).start()
+    try:
+        with smtplib.SMTP("127.0.0.1", first.smtp_port, timeout=10) as client:
+            client.sendmail(
+                "bounces@lists.example.net", ["x@example.org"], post(list_id=UNKNOWN_LIST)
+            )
+    finally:
+        first.stop(signal.SIGTERM)
+    assert known() == [(UNKNOWN_LIST, 0)]
+
+    named = _region_naming(tmp_path, UNKNOWN_LIST)
+    second = BotProcess(tmp_path, LACRALO_REGION_FILE=str(named)).start()
+    try:
+        assert known() == [(UNKNOWN_LIST, 1)]
+    finally:
+        second.stop(signal.SIGTERM)

@@ -488,3 +488,24 @@ async def test_leaves_after_meeting_ended_and_in_any_order_give_each_join_its_du
         ("Keisha Brown", "ALS-JM-01", 2, 85 * 60),
         ("Persona Desconocida", None, 1, 30 * 60),
     ]
+
+
+async def test_a_connection_that_drops_and_comes_back_in_the_same_second_keeps_both_durations(
+    zoom: ZoomBot,
+) -> None:
+    """Zoom sends the leave and the new join in one second when a connection drops; the first
+    join used to get no duration and the second 0 s (meetings show: 0 minutes)."""
+    meeting = await _add_monthly(zoom, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
+    for body in [
+        participant_event("joined", *KEISHA, at="2026-11-17T15:00:00Z"),
+        participant_event("joined", *KEISHA, at="2026-11-17T15:20:00Z"),
+        participant_event("left", *KEISHA, at="2026-11-17T15:20:00Z"),
+        participant_event("left", *KEISHA, at="2026-11-17T16:00:00Z"),
+    ]:
+        assert (await zoom.post(body))[0] == 200
+    assert await _durations(zoom) == [
+        ("2026-11-17T15:00:00+00:00", 20 * 60),
+        ("2026-11-17T15:20:00+00:00", 40 * 60),
+    ]
+    [keisha] = await call_service.attendees(zoom.deps.store, meeting)
+    assert (keisha["joins"], keisha["seconds"]) == (2, 60 * 60)
