@@ -28,6 +28,16 @@ class SmtpSink:
     recipients: list[list[str]] = field(default_factory=list)
     arrived: asyncio.Condition = field(default_factory=asyncio.Condition)
 
+    refuse_rcpt: str | None = None  # e.g. "550 5.1.1 No such user": a relay that says no
+
+    async def handle_RCPT(
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
+    ) -> str:
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         self.messages.append(email.message_from_bytes(content, policy=default))

@@ -93,7 +93,7 @@ async def test_the_queue_groups_by_key_with_counts_and_candidates(
     assert [(q["key"], q["count"], q["why"]) for q in queue] == [
         ("iphone de keisha", 2, "partial"),
         ("interprete es", 1, "unknown"),
-        ("keisha@home.example", 1, "partial"),
+        ("keisha@home.example", 1, "address"),  # mail counts by address: the name only hints
     ]
     [keisha] = queue[0]["candidates"]
     assert keisha == {
@@ -103,6 +103,30 @@ async def test_the_queue_groups_by_key_with_counts_and_candidates(
         "als_name": "Example Internet Users Society",
     }
     assert queue[1]["candidates"] == []
+
+
+async def test_an_unknown_address_under_a_roster_name_is_said_to_be_an_address(
+    conn: aiosqlite.Connection,
+) -> None:
+    """A post from an address not in the roster, signed with a roster person's name: mail is
+    attributed by address only, so the queue says the name is that person's and to assign the
+    address if it is theirs (it used to say it "fits a roster person now")."""
+    event = events.NewEvent(
+        source_key="<named@lists.example.org>",
+        kind="list_post",
+        source="lacralo-es.lists.example.org",
+        occurred_at="2026-11-03T10:00:00+00:00",
+        identity_kind="email",
+        identity="juan.perez@elsewhere.example",
+        shown_as="María Pérez",
+        person_id=None,
+        received_at=NOW.isoformat(),
+    )
+    await events.insert_events(conn, [event])
+    [entry] = await service.listing(conn)
+    assert (entry["key"], entry["why"]) == ("juan.perez@elsewhere.example", "address_named")
+    assert [c["email"] for c in entry["candidates"]] == ["maria.perez@example.org"]
+    assert await owner(conn, "juan.perez@elsewhere.example") == [None]  # never attributed
 
 
 async def test_issue_19_the_als_in_brackets_decides(

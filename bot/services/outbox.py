@@ -62,7 +62,9 @@ async def deliver_due(
         try:
             await senders[row.channel](row.recipient, row.payload)
         except Exception as exc:  # any failure: count it, back off, keep the row
-            retry = BACKOFF[row.attempts] if row.attempts < len(BACKOFF) else None
+            # A refusal for good (a relay's 5xx: `permanent`) is not tried again.
+            more = row.attempts < len(BACKOFF) and not getattr(exc, "permanent", False)
+            retry = BACKOFF[row.attempts] if more else None
             async with transaction(conn):
                 await store.mark_failed(
                     conn,

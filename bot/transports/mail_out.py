@@ -52,6 +52,26 @@ def email_sender(settings: Settings, clock: Clock) -> Any:
 
     async def send(recipient: str, payload: dict[str, Any]) -> None:
         message = build_message(settings, recipient, payload, clock)
-        await aiosmtplib.send(message, hostname=host, port=port, timeout=30, start_tls=False)
+        try:
+            await aiosmtplib.send(message, hostname=host, port=port, timeout=30, start_tls=False)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            if all(_permanent(refused) for refused in exc.recipients):
+                raise PermanentFailure(str(exc)) from exc
+            raise
+        except aiosmtplib.SMTPResponseException as exc:
+            if _permanent(exc):
+                raise PermanentFailure(f"{exc.code} {exc.message}") from exc
+            raise
 
     return send
+
+
+class PermanentFailure(RuntimeError):
+    """The relay refused for good (a 5xx reply, RFC 5321 section 4.2.1): trying again later
+    would be refused the same way, so the outbox marks the row failed at once."""
+
+    permanent = True
+
+
+def _permanent(exc: aiosmtplib.SMTPResponseException) -> bool:
+    return 500 <= exc.code < 600

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from bot.deps import Deps
 from bot.region import Region
@@ -70,6 +71,26 @@ async def test_failed_sends_back_off_then_stay_visible(store: aiosqlite.Connecti
         await outbox_service.deliver_due(store, send, moment)
     [row] = await outbox.listing(store)
     assert row["state"] == "failed" and row["attempts"] == 6
+
+
+@pytest.mark.parametrize(
+    ("reply", "state", "retried"),
+    [("550 5.1.1 No such user", "failed", 0), ("450 4.2.1 Mailbox busy", "queued", 1)],
+)
+async def test_a_permanent_refusal_is_not_tried_again(
+    store: aiosqlite.Connection, reply: str, state: str, retried: int
+) -> None:
+    """A relay's 5xx is final (RFC 5321 section 4.2.1): failed at once, visible; a 4xx backs off."""
+    async with smtp_sink() as sink:
+        sink.refuse_rcpt = reply
+        settings = Settings(outbound_smtp_host="127.0.0.1", outbound_smtp_port=sink.port)  # type: ignore[call-arg]
+        await queue(store, "k1", "email", "gone@example.org")
+        result = await outbox_service.deliver_due(
+            store, {"email": email_sender(settings, lambda: NOW)}, NOW
+        )
+    assert result.retried == retried
+    [row] = await outbox.listing(store)
+    assert row["state"] == state and reply[:3] in row["last_error"]
 
 
 async def test_slack_dm_through_the_web_api(store: aiosqlite.Connection) -> None:
