@@ -70,6 +70,14 @@ class _Stored(Collector):
             "list",
             found.posts_counted,
         )
+        held = CounterMetricFamily(
+            "lacralo_posts_held",
+            "List posts held for review (untrusted relay, no valid DKIM), by list and state",
+            labels=["list", "state"],
+        )
+        for (list_id, state), posts in sorted(found.posts_held.items()):
+            held.add_metric([list_id, state], posts)
+        yield held
         yield _counter("lacralo_joins", "Call joins recorded, by meeting", "meeting", found.joins)
         unmatched = GaugeMetricFamily(
             "lacralo_unmatched_names", "Names and addresses waiting in the unmatched queue"

@@ -122,6 +122,7 @@ class Settings(BaseSettings):
     confirm_hours: int = Field(72, ge=1, le=720, validation_alias=_env("LACRALO_CONFIRM_HOURS"))
     # Not an amplifier (issue 15): answers to e-mail commands per sender address and in all, per
     # hour; past them an answer is kept in the outbox as suppressed and not sent.
+    # Addresses not on the roster share at most half of the total (issue 20).
     command_replies_per_sender_hour: int = Field(
         10, ge=0, le=10_000, validation_alias=_env("LACRALO_COMMAND_REPLIES_PER_SENDER_HOUR")
     )

@@ -14,20 +14,16 @@ within the caps (`handlers/email_reply.py`).
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from bot.deps import Deps
-from bot.i18n import render, t
 from bot.mail.command_mail import CommandMail
 from bot.mail.manners import why_not_answer
 from bot.services import command_answers
 from bot.store import roster as roster_store
 from handlers import commands, email_confirm
 from handlers.commands.event import CommandEvent
-from handlers.email_reply import language, reply
-
-log = logging.getLogger("lacralo_bot.email_command")
+from handlers.email_reply import language, log_silent, reply
 
 
 async def handle(deps: Deps, mail: CommandMail) -> str:
@@ -38,9 +34,10 @@ async def handle(deps: Deps, mail: CommandMail) -> str:
     silent = why_not_answer(mail, (settings.from_address, settings.command_address))
     if silent is not None:
         key = f"silent:{secrets.token_hex(8)}"
-        await command_answers.record_unanswered(deps.store, key, mail.sender, silent, deps.clock())
-        why = render(silent, settings.language)
-        log.info(t("commands.mail.log.silent", settings.language, address=mail.sender, why=why))
+        kept = await command_answers.record_unanswered(
+            deps.store, settings, key, mail.sender, silent, deps.clock()
+        )
+        log_silent(deps, mail.sender, silent, kept)
         return "silent"
     member = await roster_store.member_by_address(deps.store, mail.sender)
     token = mail.confirmation_token(settings.command_address)

@@ -13,8 +13,10 @@ import secrets
 from datetime import timedelta
 
 from bot.deps import Deps, iso
+from bot.domain.roster import SECRETARIAT
 from bot.i18n import t
 from bot.mail.command_mail import CommandMail
+from bot.services import command_answers
 from bot.store import confirmations
 from bot.store.confirmations import Answer
 from bot.store.roster import Member
@@ -31,10 +33,17 @@ async def ask(deps: Deps, mail: CommandMail, member: Member, said: str, lang: st
     now = deps.clock()
     hours = deps.settings.confirm_hours
     stored = confirmations.PendingCommand(text=said, sections=mail.sections)
+    secretariat = member.role in SECRETARIAT
     async with transaction(deps.store):
-        await confirmations.create(
-            deps.store, token, mail.sender, stored, iso(now), iso(now + timedelta(hours=hours))
+        # Issue 20: a request past an answer cap is never mailed, so its token is not kept: a
+        # flood of forged commands in a member's name must not fill the table of tokens.
+        capped = await command_answers.over_cap(
+            deps.store, deps.settings, mail.sender, now, secretariat
         )
+        if capped is None:
+            await confirmations.create(
+                deps.store, token, mail.sender, stored, iso(now), iso(now + timedelta(hours=hours))
+            )
     text = t(
         "commands.mail.confirm",
         lang,

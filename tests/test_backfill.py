@@ -259,3 +259,24 @@ def test_a_flood_of_unreadable_messages_is_listed_up_to_a_bound(tmp_path: Path) 
     assert len(listed) == 200
     assert "50 more messages not read" in done.stderr
     assert "250" in done.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "mbox_says", "report_says"),
+    [
+        ("en", "a pipermail month (.txt or .txt.gz", "the Zoom account's, as an IANA name"),
+        ("es", "un mes de pipermail (.txt o .txt.gz", "la de la cuenta de Zoom, como nombre IANA"),
+        ("pt", "um mês do pipermail (.txt ou .txt.gz", "o da conta do Zoom, como nome IANA"),
+        ("fr", "un mois de pipermail (.txt ou .txt.gz", "celui du compte Zoom, en nom IANA"),
+    ],
+)
+def test_the_help_says_which_file_and_which_time_zone(
+    tmp_path: Path, lang: str, mbox_says: str, report_says: str
+) -> None:
+    """The help named "the archive file" and a time zone "default UTC" without saying whose:
+    a report read in the wrong zone has every join refused."""
+    mbox = run_cli(tmp_path, "backfill", "mbox", "--help", LACRALO_LANGUAGE=lang, COLUMNS="300")
+    assert mbox_says in mbox.stdout and "--list-id LIST-ID" in mbox.stdout, mbox.stdout
+    args = ("backfill", "zoom-report", "--help")
+    report = run_cli(tmp_path, *args, LACRALO_LANGUAGE=lang, COLUMNS="300")
+    assert report_says in report.stdout and "852 1848 6288" in report.stdout, report.stdout

@@ -41,13 +41,15 @@ def register(sub: Subparsers, lang: str) -> None:
     backfill = sub.add_parser("backfill", help=t("cli.help.backfill", lang))
     sources = backfill.add_subparsers(required=True, metavar="SOURCE")
     mbox = sources.add_parser("mbox", help=t("cli.help.backfill_mbox", lang))
-    mbox.add_argument("file", type=Path, help=t("cli.help.mbox_file", lang))
-    mbox.add_argument("--list-id", help=t("cli.help.list_id", lang))
+    mbox.add_argument("file", type=Path, help=t("mail.help.file", lang))
+    mbox.add_argument("--list-id", metavar="LIST-ID", help=t("mail.help.list_id", lang))
     mbox.set_defaults(command=cmd_backfill_mbox)
     report = sources.add_parser("zoom-report", help=t("cli.help.backfill_zoom", lang))
-    report.add_argument("file", type=Path, help=t("cli.help.report_file", lang))
-    report.add_argument("--zoom-id", required=True, metavar="ID", help=t("cli.help.zoom_id", lang))
-    report.add_argument("--tz", default="UTC", metavar="ZONE", help=t("cli.help.tz", lang))
+    report.add_argument("file", type=Path, help=t("zoomreport.help.file", lang))
+    report.add_argument(
+        "--zoom-id", required=True, metavar="ID", help=t("zoomreport.help.zoom_id", lang)
+    )
+    report.add_argument("--tz", default="UTC", metavar="ZONE", help=t("zoomreport.help.tz", lang))
     report.add_argument(
         "--date-order", choices=DATE_ORDERS, help=t("zoomreport.help.date_order", lang)
     )
@@ -174,6 +176,8 @@ def cmd_backfill_zoom(args: argparse.Namespace, settings: Settings) -> int:
     if imported.refused:
         message(_report_refusal(imported, report, meeting_id, lang), style="red")
         return REJECTED
+    for line, reason in report.waiting:
+        message(t("zoomreport.waiting_line", lang, line=line, why=render(reason, lang)))
     _zoom_summary(report, imported, lang)
     return REJECTED if rejected else OK
 
@@ -196,12 +200,13 @@ def _zoom_summary(report: Report, imported: call_service.ReportImport, lang: str
         t(
             "zoomreport.summary",
             lang,
-            read=len(report.joins) + len(report.rejected),
+            read=len(report.joins) + len(report.rejected) + len(report.waiting),
             matched=counts["matched"],
             unmatched=counts["unmatched"] + counts["ambiguous"],
             duplicates=counts["duplicate"],
             unreadable=len(report.rejected),
             outside=len(imported.outside),
+            waiting=len(report.waiting),
         )
     )
 

@@ -17,6 +17,9 @@ import aiosqlite
 class Snapshot:
     posts_received: dict[str, int] = field(default_factory=dict)  # list id -> posts
     posts_counted: dict[str, int] = field(default_factory=dict)  # attributed posts of known lists
+    # (list id, state) -> posts held for review (issue 20): waiting, approved or rejected. A list
+    # the region file does not name is "other": a forger's List-Id must not become a label.
+    posts_held: dict[tuple[str, str], int] = field(default_factory=dict)
     joins: dict[str, int] = field(default_factory=dict)  # Zoom meeting number -> joins
     unmatched: int = 0  # distinct names and addresses waiting in the queue
     outbox: dict[tuple[str, str], int] = field(default_factory=dict)  # (channel, state) -> rows
@@ -33,6 +36,12 @@ async def snapshot(conn: aiosqlite.Connection) -> Snapshot:
         async for list_id, received, counted in cur:
             found.posts_received[list_id] = received
             found.posts_counted[list_id] = counted
+    async with conn.execute(
+        "SELECT coalesce(l.list_id, 'other'), h.state, count(*) FROM held_post h"
+        " LEFT JOIN mailing_list l ON l.list_id = h.source AND l.known GROUP BY 1, 2"
+    ) as cur:
+        async for list_id, state, posts in cur:
+            found.posts_held[(list_id, state)] = posts
     async with conn.execute(
         "SELECT m.zoom_id, count(p.event_id) FROM (SELECT DISTINCT zoom_id FROM meeting"
         " WHERE zoom_id IS NOT NULL) m LEFT JOIN participation p"

@@ -183,6 +183,20 @@ async def record_suppressed(
         return cur.rowcount == 1
 
 
+async def count_suppressed_since(
+    conn: aiosqlite.Connection, prefix: str, since: str, recipient: str | None = None
+) -> int:
+    """Messages under this key prefix kept as suppressed since `since` (to `recipient` when
+    given): what bounds the record kept of decisions not to send."""
+    async with conn.execute(
+        "SELECT count(*) FROM outbox WHERE created_at >= ? AND substr(dedup_key, 1, ?) = ?"
+        " AND state = 'dropped' AND (? IS NULL OR recipient = ?)",
+        (since, len(prefix), prefix, recipient, recipient),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
 async def count_decided_since(
     conn: aiosqlite.Connection, prefix: str, since: str, recipient: str | None = None
 ) -> int:

@@ -50,6 +50,8 @@ COMMAND_OK = "250 2.0.0 Command received; the answer comes by e-mail"
 TRY_LATER = "451 4.3.0 Cannot store the message right now; please try again later"
 # For /metrics: a refused item's reason by its reply code (closed set of labels).
 REFUSAL_REASONS = {"550": "unreadable_or_not_a_list_post", "451": "store_failed"}
+# Command outcomes the handler has already logged, summarised (handlers/email_reply.py).
+QUIET_OUTCOMES = frozenset({"silent", "suppressed"})
 
 
 class ListPostHandler:
@@ -148,7 +150,12 @@ class ListPostHandler:
                 t("mail.log.store_failed", settings.language, error=str(exc), ident="command")
             )
             return TRY_LATER
-        log.info(t("mail.log.command", settings.language, outcome=outcome))
+        # Issue 20: an answer not sent is logged by the handler, summarised; mail with no sender
+        # is summarised here like any refusal, so a flood of either is not a flood of log.
+        if outcome not in QUIET_OUTCOMES and (
+            outcome != "no_sender" or self._say_refusal(peer, outcome)
+        ):
+            log.info(t("mail.log.command", settings.language, outcome=outcome))
         return COMMAND_OK
 
 

@@ -26,6 +26,7 @@ from bot.zoom.events import LONGEST_CALL, CallJoin, normalise_meeting_id
 
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 50  # the summary block above the table is a few lines long
+WAITING = "zoomreport.waiting_room"
 
 
 @dataclass
@@ -33,6 +34,9 @@ class Report:
     joins: list[CallJoin] = field(default_factory=list)
     rejected: list[tuple[int, Reason]] = field(default_factory=list)  # line 0: the whole file
     lines: list[int] = field(default_factory=list)  # the line each join was read from
+    # Rows of time spent in the waiting room, by line: read, and not attendance. Not rejected:
+    # every report of a call with a waiting room has them (the import still succeeds).
+    waiting: list[tuple[int, Reason]] = field(default_factory=list)
     date_order: str | None = None  # how its dates were read: dmy, mdy or ymd
 
 
@@ -63,7 +67,7 @@ def parse_report(
             continue
         join = _row(row, table.columns, meeting_id, lambda text: _moment(text, order, zone))
         if isinstance(join, Reason):
-            report.rejected.append((line, join))
+            (report.waiting if join.key == WAITING else report.rejected).append((line, join))
         else:
             report.joins.append(join)
             report.lines.append(line)
@@ -164,7 +168,7 @@ def _row(
     if not name and not email:
         return Reason("zoomreport.no_person")
     if headers.key(_cell(row, columns, "waiting")) in headers.YES:
-        return Reason("zoomreport.waiting_room", {"name": name or email})
+        return Reason(WAITING, {"name": name or email})
     joined_at = moment(joined)
     if joined_at is None:
         return Reason("zoomreport.bad_time", {"value": joined})

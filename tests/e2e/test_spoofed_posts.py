@@ -28,6 +28,7 @@ from bot.region import DEFAULT_REGION_FILE, Region, load_region
 from bot.services import participation as participation_service
 from bot.services.status.reading import statuses
 from bot.store import held as held_store
+from bot.store import metrics as metrics_store
 from bot.store import participation as events
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER
@@ -184,6 +185,10 @@ async def test_a_flood_of_forged_posts_is_all_held_and_answered(
     assert {code for code, _ in answers} == {250}
     assert len(await held_store.waiting(untrusted.conn)) == 30
     assert await untrusted.count() == 1
+    # /metrics says so (issue 21): 30 held on the list, 1 counted.
+    found = await metrics_store.snapshot(untrusted.conn)
+    assert found.posts_held == {(LIST_ID, "held"): 30}
+    assert found.posts_counted[LIST_ID] == 1
 
 
 async def test_a_post_from_the_trusted_relay_counts_without_a_signature(trusted: SmtpBot) -> None:
