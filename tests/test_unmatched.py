@@ -18,6 +18,7 @@ from bot.services import audit as audit_service
 from bot.services import calls as call_service
 from bot.services import roster as roster_service
 from bot.services import unmatched as service
+from bot.store import metrics as metrics_store
 from bot.store import participation as events
 from bot.store import unmatched as unmatched_store
 from bot.zoom.events import CallJoin
@@ -227,6 +228,7 @@ async def test_dismiss_hides_a_key_and_its_later_events(conn: aiosqlite.Connecti
     assert [(q["key"], q["count"]) for q in await service.listing(conn, dismissed=True)] == [
         ("interprete es", 2)
     ]
+    assert (await metrics_store.snapshot(conn)).unmatched == 1  # /metrics agrees with the queue
     assert await service.undismiss(conn, "Intérprete ES", NOW, "t") == "interprete es"
     assert [q["key"] for q in await service.listing(conn)] == ["interprete es", "keisha"]
     assert await actions(conn) == [

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.identity import normalise_email, sub_address
+from bot.domain.identity import is_valid_email, normalise_email, sub_address
 from bot.mail.headers import Headers, addresses, decoded
 from bot.mail.mime_text import plain_text
 from bot.mail.post import capped_header_section
@@ -89,7 +89,7 @@ def read_command_mail(
     UnreadableMessage), and only the first `max_text_bytes` of the plain-text body."""
     headers = Headers.parse(capped_header_section(raw))
     pairs = addresses(headers, "From")
-    sender = normalise_email(pairs[0][1]) if pairs else None
+    sender = _answerable(pairs[0][1]) if pairs else None
     subject = _strip_reply(decoded(headers.get("Subject") or ""))
     lines = _body_lines(raw, max_text_bytes)
     own = [line for line in lines if not QUOTE.match(line)]
@@ -112,6 +112,14 @@ def read_command_mail(
         list_id=headers.get("List-Id"),
         message_id=_message_id(headers.get("Message-ID")),
     )
+
+
+def _answerable(address: str) -> str | None:
+    """The From address normalised, or None when no answer could be delivered to it (issue 20:
+    a NUL, a control character or a second @ from a hostile mail must not become an outbox row,
+    nor use up the answers of the hour)."""
+    address = normalise_email(address)
+    return address if is_valid_email(address) and address.isprintable() else None
 
 
 def _strip_reply(subject: str) -> str:

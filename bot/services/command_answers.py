@@ -3,7 +3,9 @@ an amplifier (issue 15).
 
 Anyone can put any address in a From: line, so every answer goes to an address nobody proved is
 theirs. At most `LACRALO_COMMAND_REPLIES_PER_SENDER_HOUR` answers go to one address in an hour
-(the Secretariat is exempt: it runs the administrative commands, sometimes many in a row) and
+(the Secretariat, which runs the administrative commands, sometimes many in a row, gets
+`SECRETARIAT_FACTOR` times as many: not unlimited, since its addresses are public and a forged
+flood in its name would otherwise mail it the whole hourly total) and
 `LACRALO_COMMAND_REPLIES_PER_HOUR` in all, of which addresses not on the roster get at most half
 (issue 20: a flood of commands from forged strangers' addresses must not use up the answers
 members are waiting for). Past any of them, the answer is kept in the outbox as
@@ -36,6 +38,7 @@ from bot.store.transaction import transaction
 PREFIX = "mail:"  # the outbox key of every answer to an e-mail command
 STRANGERS = f"{PREFIX}stranger:"  # ... and of every answer to an address not on the roster
 WINDOW = timedelta(hours=1)
+SECRETARIAT_FACTOR = 5  # the Secretariat's per-address cap, in per-sender caps (issue 20)
 
 
 class Queued(enum.StrEnum):
@@ -83,10 +86,10 @@ async def over_cap(
 ) -> Reason | None:
     """Which cap one more answer to `address` would pass, if any."""
     since = iso(now - WINDOW)
-    per_sender = settings.command_replies_per_sender_hour
-    if not secretariat and await store.count_decided_since(conn, PREFIX, since, address) >= (
-        per_sender
-    ):
+    per_sender = settings.command_replies_per_sender_hour * (
+        SECRETARIAT_FACTOR if secretariat else 1
+    )
+    if await store.count_decided_since(conn, PREFIX, since, address) >= per_sender:
         return Reason("commands.mail.suppressed.per_sender", {"limit": per_sender})
     total = settings.command_replies_per_hour
     if await store.count_decided_since(conn, PREFIX, since) >= total:

@@ -30,6 +30,14 @@ class Outcome(enum.Enum):
     UNMATCHED = "unmatched"
     DUPLICATE = "duplicate"
     HELD = "held"  # kept for review, not counted (issue 20, point 5)
+    HELD_FULL = "held_full"  # not kept: too many posts wait for review already; try again later
+
+
+# Posts waiting for review from one delivering address, and in all (issue 20): anyone who reaches
+# the SMTP port can send posts that are held, so the queue is bounded; past it the sender is told
+# to try again later (4xx), so a genuine post is delayed, never lost, once the queue is worked.
+MAX_HELD_PER_PEER = 500
+MAX_HELD = 20_000
 
 
 @dataclass(frozen=True)
@@ -58,15 +66,23 @@ async def record_list_post(
     file does not name is no reason to hold it: it is recorded and counts once the list is named.
     """
     assert post.list_id is not None, "the transport routes only list posts here"
-    if post.list_id not in _registered(conn):
-        async with transaction(conn):
-            await _register_list(conn, region, post.list_id, now)
-        _registered(conn).add(post.list_id)
     event, author = await _event(conn, post, post.list_id, now)
     if hold is not None:
-        return Recorded(await _hold(conn, event, hold, peer), author, post.list_id)
+        outcome = await _hold(conn, event, hold, peer)
+        if outcome is Outcome.HELD:  # a post turned away leaves no trace, not even its List-Id
+            await _seen(conn, region, post.list_id, now)
+        return Recorded(outcome, author, post.list_id)
+    await _seen(conn, region, post.list_id, now)
     new, person_id = await events.writer(conn).submit(event)
     return Recorded(_outcome(new, person_id), author, post.list_id)
+
+
+async def _seen(conn: aiosqlite.Connection, region: Region, list_id: str, now: datetime) -> None:
+    """The list is known to the log (`lists`) from its first post kept."""
+    if list_id not in _registered(conn):
+        async with transaction(conn):
+            await _register_list(conn, region, list_id, now)
+        _registered(conn).add(list_id)
 
 
 async def _hold(
@@ -77,6 +93,11 @@ async def _hold(
     async with write_lock(conn):
         if await events.has_event(conn, event.source_key):
             return Outcome.DUPLICATE
+        if await held_store.is_held(conn, event.source_key):
+            return Outcome.DUPLICATE
+        from_peer, in_all = await held_store.waiting_counts(conn, peer or "")
+        if from_peer >= MAX_HELD_PER_PEER or in_all >= MAX_HELD:
+            return Outcome.HELD_FULL
         new = await held_store.hold(conn, event, reason, peer or "")
     return Outcome.HELD if new else Outcome.DUPLICATE
 

@@ -62,6 +62,21 @@ async def hold(conn: aiosqlite.Connection, event: events.NewEvent, reason: str, 
         return cur.rowcount > 0
 
 
+async def is_held(conn: aiosqlite.Connection, source_key: str) -> bool:
+    async with conn.execute("SELECT 1 FROM held_post WHERE source_key = ?", (source_key,)) as cur:
+        return await cur.fetchone() is not None
+
+
+async def waiting_counts(conn: aiosqlite.Connection, peer: str) -> tuple[int, int]:
+    """(posts waiting for review delivered from `peer`, posts waiting in all)."""
+    async with conn.execute(
+        "SELECT coalesce(sum(peer = ?), 0), count(*) FROM held_post WHERE state = 'held'",
+        (peer,),
+    ) as cur:
+        row = await cur.fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
 _SELECT = (
     "SELECT h.held_id, h.source_key, h.source, h.occurred_at, h.identity, h.shown_as, p.name,"
     " p.als_id, h.person_id, h.reason, h.peer, h.received_at, h.state, h.decided_at,"

@@ -21,7 +21,7 @@ class Snapshot:
     # the region file does not name is "other": a forger's List-Id must not become a label.
     posts_held: dict[tuple[str, str], int] = field(default_factory=dict)
     joins: dict[str, int] = field(default_factory=dict)  # Zoom meeting number -> joins
-    unmatched: int = 0  # distinct names and addresses waiting in the queue
+    unmatched: int = 0  # distinct names and addresses waiting in the queue (not dismissed)
     outbox: dict[tuple[str, str], int] = field(default_factory=dict)  # (channel, state) -> rows
     notices: dict[str, int] = field(default_factory=dict)  # kind -> sent
 
@@ -50,8 +50,9 @@ async def snapshot(conn: aiosqlite.Connection) -> Snapshot:
         async for zoom_id, joins in cur:
             found.joins[str(zoom_id)] = joins
     async with conn.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT identity_kind, identity FROM participation"
-        " WHERE person_id IS NULL)"
+        "SELECT count(*) FROM (SELECT DISTINCT p.identity_kind, p.identity FROM participation p"
+        " WHERE p.person_id IS NULL AND NOT EXISTS (SELECT 1 FROM unmatched_dismissed d"
+        " WHERE d.identity_kind = p.identity_kind AND d.identity = p.identity))"
     ) as cur:
         row = await cur.fetchone()
         found.unmatched = int(row[0]) if row else 0

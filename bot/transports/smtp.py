@@ -48,8 +48,13 @@ NOT_A_LIST_POST = "550 5.6.0 Not a mailing-list post (no List-Id header); nothin
 UNREADABLE = "550 5.6.0 Message headers unreadable ({why}); nothing recorded"
 COMMAND_OK = "250 2.0.0 Command received; the answer comes by e-mail"
 TRY_LATER = "451 4.3.0 Cannot store the message right now; please try again later"
+HELD_FULL = "452 4.3.1 Too many posts from unverified senders await review; try again later"
 # For /metrics: a refused item's reason by its reply code (closed set of labels).
-REFUSAL_REASONS = {"550": "unreadable_or_not_a_list_post", "451": "store_failed"}
+REFUSAL_REASONS = {
+    "550": "unreadable_or_not_a_list_post",
+    "451": "store_failed",
+    "452": "review_queue_full",
+}
 # Command outcomes the handler has already logged, summarised (handlers/email_reply.py).
 QUIET_OUTCOMES = frozenset({"silent", "suppressed"})
 
@@ -126,6 +131,10 @@ class ListPostHandler:
         except (sqlite3.Error, StoreError, OSError) as exc:
             log.error(t("mail.log.store_failed", lang, error=str(exc), ident=post.message_key))
             return TRY_LATER
+        if recorded.outcome.value == "held_full":
+            if self._say_refusal(peer, "held_full"):
+                log.warning(t("mail.log.held_full", lang, peer=str(peer)))
+            return HELD_FULL
         return DUPLICATE if recorded.outcome.value == "duplicate" else OK
 
     async def command(self, raw: bytes, envelope: Envelope, peer: Any) -> str:

@@ -12,7 +12,9 @@ last reply first. Here, on top of aiosmtpd's own behaviour:
   bounds what reading a body may cost;
 - on either, `421 4.4.2` and the connection is closed, or aborted when the client is not reading;
 - the connection caps (`bot/transports/peers.py`): over them, `421` and closed at once, before
-  the greeting, so a flood costs one short write per connection.
+  the greeting, so a flood costs one short write per connection;
+- at most `MAX_RECIPIENTS` recipients a message: the next gets `452 4.5.3` (RFC 5321 sections
+  4.5.3.1.8 and 4.5.3.1.10), so a client cannot make one envelope as large as it likes.
 
 The time the bot itself spends on a message (storing it) never counts against the client.
 
@@ -48,6 +50,10 @@ TIMED_OUT = b"421 4.4.2 Timeout; closing the connection\r\n"
 # Issue 21: on SIGTERM, to a sender between messages or still sending (it keeps the message and
 # tries again later, as RFC 5321 section 4.5.4.1 has clients do after a 4xx).
 SHUTTING_DOWN = b"421 4.3.2 Service shutting down; try again later\r\n"
+# RFC 5321 section 4.5.3.1.8: a server must take at least 100 recipients; a relay sends the rest
+# in another transaction after 452 (section 4.5.3.1.10). The bot's addresses are a handful.
+MAX_RECIPIENTS = 100
+TOO_MANY_RECIPIENTS = "452 4.5.3 Too many recipients"
 
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATEXT}(?:\.{_ATEXT})*"
@@ -173,7 +179,11 @@ class _Guarded(SMTP):
             transport.abort()
 
     async def _call_handler_hook(self, command: str, *args: Any) -> Any:
-        """A delivered message opens a new transaction window; storing it is not idling."""
+        """A delivered message opens a new transaction window; storing it is not idling. A
+        recipient past `MAX_RECIPIENTS` is refused before the handler sees it."""
+        envelope = self.envelope
+        if command == "RCPT" and envelope is not None and len(envelope.rcpt_tos) >= MAX_RECIPIENTS:
+            return TOO_MANY_RECIPIENTS
         if command != "DATA":
             return await super()._call_handler_hook(command, *args)
         self._storing = True

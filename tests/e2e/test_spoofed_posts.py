@@ -299,3 +299,28 @@ def test_the_running_bot_reads_its_region_files_lists_at_start_up(tmp_path: Path
         assert known() == [(UNKNOWN_LIST, 1)]
     finally:
         second.stop(signal.SIGTERM)
+
+
+async def test_the_review_queue_is_bounded_and_a_refused_post_leaves_no_trace(
+    untrusted: SmtpBot, published: Signer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone can send held posts: past the bound the sender is told to try later (452, so a
+    genuine post is delayed, not lost), nothing is stored, not even a new List-Id; a signed post
+    still counts."""
+    monkeypatch.setattr(participation_service, "MAX_HELD_PER_PEER", 3)
+    answers = [await untrusted.send(post(mid=f"<q{i}@example.org>")) for i in range(3)]
+    assert {code for code, _ in answers} == {250}
+    code, text = await untrusted.send(post(mid="<q9@example.org>", list_id="flood.example.net"))
+    assert code == 452 and "review" in text
+    assert len(await held_store.waiting(untrusted.conn)) == 3
+    assert (
+        await untrusted.count(
+            "SELECT count(*) FROM mailing_list WHERE list_id = ?", "flood.example.net"
+        )
+        == 0
+    )
+    # A re-delivery of a held post is still "already recorded", not refused.
+    assert (await untrusted.send(post(mid="<q0@example.org>")))[0] == 250
+    signed = published.sign(post(mid="<real2@example.org>"), LIST_DOMAIN)
+    assert (await untrusted.send(signed))[0] == 250
+    assert await untrusted.count() == 1
