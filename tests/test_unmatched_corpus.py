@@ -12,7 +12,7 @@ Secretariat's `unmatched assign`, and the floor catches a change that loses the 
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
 from bot.domain.attribution import RosterIndex, RosterPerson, attribute
 
@@ -182,12 +182,13 @@ def test_the_corpus_is_large_enough_and_each_name_once() -> None:
     assert len(set(displays)) == len(displays)
 
 
-def test_precision_and_recall(capsys: pytest.CaptureFixture[str]) -> None:
+def test_precision_and_recall(record_property: Callable[[str, object], None]) -> None:
     precision, recall, wrong = measure()
-    with capsys.disabled():
-        print(
-            f"\nattribution corpus: {len(CORPUS)} names, precision {precision:.3f},"
-            f" recall {recall:.3f}, wrong {wrong}"
-        )
+    # Printed at the end of the run (tests/conftest.py), also from a pytest-xdist worker.
+    record_property(
+        "summary",
+        f"attribution corpus: {len(CORPUS)} names, precision {precision:.3f},"
+        f" recall {recall:.3f}, wrong {wrong}",
+    )
     assert precision >= 0.99, wrong
     assert recall >= 0.80
