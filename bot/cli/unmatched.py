@@ -5,7 +5,10 @@ is audited (`lacralo-bot audit list --kind unmatched`)."""
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import aiosqlite
 
 from bot.cli.common import (
     OK,
@@ -26,6 +29,7 @@ from bot.settings import Settings
 
 COLUMNS = ["key", "count", "candidates", "identity_kind", "shown_as", "why", "first_at", "last_at"]
 TABLE_COLUMNS = ["key", "count", "shown_as", "why", "candidates", "last_at"]
+T = TypeVar("T")
 
 
 def register(sub: Subparsers, lang: str) -> None:
@@ -73,15 +77,11 @@ def _candidate(c: service.CandidateRow) -> str:
 
 def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
     lang = settings.language
-    done = attempt(
-        settings,
-        lambda conn, _region: service.assign(conn, args.key, args.to, utc_now(), actor()),
-        refused=RuleViolation,
+    done = _decide(
+        settings, lambda conn: service.assign(conn, args.key, args.to, utc_now(), actor())
     )
-    if done is None:
-        return REJECTED
-    if isinstance(done, service.Unchanged):
-        return _unchanged(done, lang)
+    if isinstance(done, int):
+        return done
     person = done.person
     message(
         t(
@@ -102,15 +102,9 @@ def cmd_assign(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_unassign(args: argparse.Namespace, settings: Settings) -> int:
-    done = attempt(
-        settings,
-        lambda conn, _region: service.unassign(conn, args.key, utc_now(), actor()),
-        refused=RuleViolation,
-    )
-    if done is None:
-        return REJECTED
-    if isinstance(done, service.Unchanged):
-        return _unchanged(done, settings.language)
+    done = _decide(settings, lambda conn: service.unassign(conn, args.key, utc_now(), actor()))
+    if isinstance(done, int):
+        return done
     text = t(
         "unmatched.unassigned",
         settings.language,
@@ -125,35 +119,32 @@ def cmd_unassign(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_dismiss(args: argparse.Namespace, settings: Settings) -> int:
-    done = attempt(
-        settings,
-        lambda conn, _region: service.dismiss(conn, args.key, utc_now(), actor()),
-        refused=RuleViolation,
-    )
-    if done is None:
-        return REJECTED
-    if isinstance(done, service.Unchanged):
-        return _unchanged(done, settings.language)
+    done = _decide(settings, lambda conn: service.dismiss(conn, args.key, utc_now(), actor()))
+    if isinstance(done, int):
+        return done
     key, count = done
     message(t("unmatched.dismissed", settings.language, listed=key, count=count), style="green")
     return OK
 
 
 def cmd_undismiss(args: argparse.Namespace, settings: Settings) -> int:
-    key = attempt(
-        settings,
-        lambda conn, _region: service.undismiss(conn, args.key, utc_now(), actor()),
-        refused=RuleViolation,
-    )
-    if key is None:
-        return REJECTED
-    if isinstance(key, service.Unchanged):
-        return _unchanged(key, settings.language)
+    key = _decide(settings, lambda conn: service.undismiss(conn, args.key, utc_now(), actor()))
+    if isinstance(key, int):
+        return key
     message(t("unmatched.undismissed", settings.language, listed=key), style="green")
     return OK
 
 
-def _unchanged(done: service.Unchanged, lang: str) -> int:
-    """The same answer given twice: said, and a success (the queue is as asked)."""
-    message(render(done.reason, lang))
-    return OK
+def _decide(
+    settings: Settings,
+    change: Callable[[aiosqlite.Connection], Awaitable[T | service.Unchanged]],
+) -> T | int:
+    """One answer to the queue; an exit status when nothing more is to be said: refused (said by
+    `attempt`), or the same answer given twice (said here, and a success: the queue is as asked)."""
+    done = attempt(settings, lambda conn, _region: change(conn), refused=RuleViolation)
+    if done is None:
+        return REJECTED
+    if isinstance(done, service.Unchanged):
+        message(render(done.reason, settings.language))
+        return OK
+    return done
