@@ -82,11 +82,15 @@ class Scheduler:
         await month_digest.send_last_month(deps.store, deps.region, deps.settings, now)
         await nominations.remind_due(deps.store, deps.region, deps.settings, now)
         await nominations.close_expired(deps.store, deps.region, deps.settings, now)
-        await outbox_service.deliver_due(self.deps.store, self.senders, now)
+        await outbox_service.deliver_due(
+            self.deps.store, self.senders, now, self.deps.settings.language
+        )
 
     async def deliver(self) -> None:
         """Only the outbox: what a wake-up between ticks asks for."""
-        await outbox_service.deliver_due(self.deps.store, self.senders, self.deps.clock())
+        await outbox_service.deliver_due(
+            self.deps.store, self.senders, self.deps.clock(), self.deps.settings.language
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         loop = asyncio.get_running_loop()

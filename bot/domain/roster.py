@@ -170,14 +170,18 @@ class _FileState:
         if p.slack_id:
             owner = self.slack_owner.get(p.slack_id) or known.slack_owner.get(p.slack_id)
             if owner and owner != p.email:
-                reasons.append(Reason("roster.reject.slack_taken", {"value": p.slack_id}))
+                reasons.append(
+                    Reason("roster.reject.slack_taken", {"value": p.slack_id, "owner": owner})
+                )
         for kind, value in _alias_keys(p):
             owner = self._owner(kind, value, known)
             if owner and owner != p.email:
-                reasons.append(Reason("roster.reject.alias_taken", {"value": value}))
+                reasons.append(
+                    Reason("roster.reject.alias_taken", {"value": value, "owner": owner})
+                )
         owner = self._owner("email", p.email, known)
         if owner and owner != p.email:
-            reasons.append(Reason("roster.reject.alias_taken", {"value": p.email}))
+            reasons.append(Reason("roster.reject.alias_taken", {"value": p.email, "owner": owner}))
         return reasons
 
     def _owner(self, kind: str, value: str, known: KnownRoster) -> str | None:

@@ -53,8 +53,9 @@ class Delivery:
 
 
 async def deliver_due(
-    conn: aiosqlite.Connection, senders: Mapping[str, Sender], now: datetime
+    conn: aiosqlite.Connection, senders: Mapping[str, Sender], now: datetime, lang: str = "en"
 ) -> Delivery:
+    """Send what is due; `lang` is the log's (LACRALO_LANGUAGE)."""
     result = Delivery()
     if not senders:
         return result
@@ -79,7 +80,7 @@ async def deliver_due(
             log.warning(
                 t(
                     "outbox.log.failed",
-                    "en",
+                    lang,
                     id=row.outbox_id,
                     to=row.recipient,
                     attempt=row.attempts + 1,

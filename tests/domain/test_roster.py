@@ -176,6 +176,7 @@ def test_alias_owned_by_someone_else_is_rejected() -> None:
     rows = parse_all(row(email="a@x.org", aliases="other@x.org"))
     _, rejected = check_rows(rows, known)
     assert reason_keys(rejected[0]) == ["alias_taken"]
+    assert rejected[0].reasons[0].params["owner"] == "other@x.org"  # says whose it is
 
 
 def test_display_name_alias_compared_without_accents_or_case() -> None:
@@ -191,6 +192,7 @@ def test_slack_id_of_someone_else_is_rejected() -> None:
     known = KnownRoster(slack_owner={"U1": "other@x.org"})
     _, rejected = check_rows(parse_all(row(email="a@x.org", slack_id="U1")), known)
     assert reason_keys(rejected[0]) == ["slack_taken"]
+    assert rejected[0].reasons[0].params["owner"] == "other@x.org"
 
 
 # The `language` column is the person's (issue 18): rows of one ALS may differ; a language that
