@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import signal
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tests.cli_helpers import run_cli
 from tests.conftest import EXAMPLE_ROSTER, free_port, wait_until
 from tests.e2e.bot_process import BotProcess
+from tests.e2e.zoom_helpers import past_calls
 
 ZOOM = "85218486288"
 REPS = [
@@ -23,19 +24,6 @@ REPS = [
     ("Guadalupe Hernández", "lupe.hernandez@example.org"),
     ("Andrés Gómez", "andres.gomez@example.org"),
 ]
-
-
-def past_calls(count: int) -> list[datetime]:
-    """The monthly calls of the last `count` months (the 15th, 15:00 UTC), oldest first."""
-    today = datetime.now(UTC)
-    year, month = today.year, today.month
-    if today.day <= 16:  # this month's call may not be over yet
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    found = []
-    for _ in range(count):
-        found.append(datetime(year, month, 15, 15, 0, tzinfo=UTC))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return found[::-1]
 
 
 def report(call: datetime) -> str:

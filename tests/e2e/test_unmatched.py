@@ -17,24 +17,17 @@ from typing import Any
 import pytest
 
 from tests.cli_helpers import run_cli
-from tests.e2e.zoom_helpers import MEETING, ZoomBot, participant_event, running_zoom_bot
+from tests.e2e.zoom_helpers import (
+    MEETING,
+    ZoomBot,
+    participant_event,
+    past_calls,
+    running_zoom_bot,
+)
 
 PHONE = "iPhone de Keisha"
 KEY = "iphone de keisha"
 KEISHA = "keisha.brown@example.org"
-
-
-def past_calls(count: int) -> list[datetime]:
-    """The monthly calls of the last `count` months (the 15th, 15:00 UTC), oldest first."""
-    today = datetime.now(UTC)
-    year, month = today.year, today.month
-    if today.day <= 16:  # this month's call may not be over yet
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    found = []
-    for _ in range(count):
-        found.append(datetime(year, month, 15, 15, 0, tzinfo=UTC))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return found[::-1]
 
 
 @pytest.fixture

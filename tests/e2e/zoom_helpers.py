@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,16 @@ async def running_zoom_bot(tmp_path: Path, secret: str | None = SECRET) -> Async
     finally:
         await runner.cleanup()
         await conn.close()
+
+
+def past_calls(count: int) -> list[datetime]:
+    """The monthly calls of the last `count` months (the 15th, 15:00 UTC), oldest first."""
+    today = datetime.now(UTC)
+    year, month = today.year, today.month
+    if today.day <= 16:  # this month's call may not be over yet
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    found = []
+    for _ in range(count):
+        found.append(datetime(year, month, 15, 15, 0, tzinfo=UTC))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found[::-1]
