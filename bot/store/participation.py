@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from sqlite3 import Row
-from typing import TypedDict
+from typing import Any, TypedDict
 from weakref import WeakKeyDictionary
 
 import aiosqlite
 
 from bot.store import unmatched as unmatched_store
+from bot.store import writer_process
 from bot.store.batching import Batcher
 from bot.store.transaction import write_lock
 
@@ -246,13 +248,19 @@ async def insert_events(conn: aiosqlite.Connection, batch: list[NewEvent]) -> li
     """
     if not batch:
         return []
+    return _stored(batch, await conn.execute_fetchall(*_insert(batch)))
+
+
+def _insert(batch: list[NewEvent]) -> tuple[str, list[object]]:
     sql = (
         f"INSERT INTO participation ({_COLUMNS}) VALUES "
         + ", ".join([_ROW] * len(batch))
         + " ON CONFLICT (source_key) DO NOTHING RETURNING source_key, person_id"
     )
-    params = [value for e in batch for value in _params(e)]
-    rows = await conn.execute_fetchall(sql, params)
+    return sql, [value for e in batch for value in _params(e)]
+
+
+def _stored(batch: list[NewEvent], rows: Iterable[Sequence[Any]]) -> list[Stored]:
     inserted = {str(row[0]): row[1] for row in rows}
     out: list[Stored] = []
     for e in batch:
@@ -269,10 +277,14 @@ _writers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = W
 
 def writer(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
     """The connection's batcher of live events (list posts, call joins): each batch is one
-    autocommit INSERT, committed before any of its callers hears back."""
+    autocommit INSERT, committed before any of its callers hears back; by the writer process
+    when `run` started one (bot/store/writer_process.py), else on `conn` itself."""
     if conn not in _writers:
 
         async def flush(batch: list[NewEvent]) -> list[Stored]:
+            process = writer_process.attached(conn)
+            if process is not None and await process.usable():
+                return _stored(batch, await process.fetchall(*_insert(batch)))
             async with write_lock(conn):
                 return await insert_events(conn, batch)
 
