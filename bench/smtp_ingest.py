@@ -19,7 +19,7 @@ SENDERS = (4, 16)
 # Per run, shared among the senders. 2,000 posts took about a second a run, and the ratio of two
 # one-second figures moved by +-0.15 from run to run; 6,000 make each run long enough to read.
 POSTS = 6000
-ROUNDS = 3  # alternate sink and bot runs; report the median of each
+ROUNDS = 5  # alternate sink and bot runs; report the median of each
 
 
 def load(port: int, tag: str, senders: int) -> dict[str, float]:

@@ -272,24 +272,30 @@ def _stored(batch: list[NewEvent], rows: Iterable[Sequence[Any]]) -> list[Stored
     return out
 
 
-_writers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = WeakKeyDictionary()
+_batchers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = WeakKeyDictionary()
 
 
-def writer(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
-    """The connection's batcher of live events (list posts, call joins): each batch is one
-    autocommit INSERT, committed before any of its callers hears back; by the writer process
-    when `run` started one (bot/store/writer_process.py), else on `conn` itself."""
-    if conn not in _writers:
+async def store_event(conn: aiosqlite.Connection, event: NewEvent) -> Stored:
+    """Store a live event (a list post, a call join), committed before this returns. With the
+    writer process `run` starts (bot/store/writer_process.py) the event goes to it at once, and
+    it commits together whatever arrives meanwhile; without it, the connection's batcher makes
+    concurrent events one autocommit INSERT (bot/store/batching.py)."""
+    process = writer_process.attached(conn)
+    if process is not None and await process.usable():
+        return _stored([event], await process.fetchall(*_insert([event])))[0]
+    return await batcher(conn).submit(event)
+
+
+def batcher(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
+    """The connection's batcher of live events: each batch one autocommit INSERT."""
+    if conn not in _batchers:
 
         async def flush(batch: list[NewEvent]) -> list[Stored]:
-            process = writer_process.attached(conn)
-            if process is not None and await process.usable():
-                return _stored(batch, await process.fetchall(*_insert(batch)))
             async with write_lock(conn):
                 return await insert_events(conn, batch)
 
-        _writers[conn] = Batcher(flush)
-    return _writers[conn]
+        _batchers[conn] = Batcher(flush)
+    return _batchers[conn]
 
 
 async def attribute_unmatched(conn: aiosqlite.Connection) -> int:

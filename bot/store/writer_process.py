@@ -23,6 +23,7 @@ import json
 import sqlite3
 import sys
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -46,14 +47,17 @@ class WriterLost(sqlite3.OperationalError):
 
 
 class WriterProcess:
-    """The worker and its pipe; one request at a time (the Batcher sends one batch at a time)."""
+    """The worker, its pipe, and the requests waiting for its answers."""
 
     def __init__(self, db_path: Path, busy_timeout_ms: int, report: Report) -> None:
         self.db_path = db_path
         self.busy_timeout_ms = busy_timeout_ms
         self._report = report
         self._proc: asyncio.subprocess.Process | None = None
-        self._lock = asyncio.Lock()
+        self._waiting: deque[asyncio.Future[dict[str, Any]]] = deque()
+        self._reader: asyncio.Task[None] | None = None
+        # How many requests were answered from a group commit of each size (for tests, benches).
+        self.group_sizes: Counter[int] = Counter()
         self._down_since: float | None = None  # monotonic time it stopped or failed to start
         self._closed = False
 
@@ -79,7 +83,9 @@ class WriterProcess:
         except (OSError, TimeoutError, ValueError) as exc:
             ready = {"error": str(exc) or type(exc).__name__}
         if ready.get("ready") is True:
+            assert self._proc is not None and self._proc.stdout is not None
             self._down_since = None
+            self._reader = asyncio.create_task(self._read_answers(self._proc.stdout))
             return True
         await self._stop_worker()
         self._down_since = time.monotonic()
@@ -100,31 +106,41 @@ class WriterProcess:
         return False
 
     async def fetchall(self, sql: str, params: Sequence[object]) -> list[list[Any]]:
-        """Run one statement in the worker; its rows once it has committed."""
-        async with self._lock:
-            proc = self._proc
-            if proc is None or proc.stdin is None or proc.stdout is None:
-                raise WriterLost("the writer process is not running")
-            try:
-                proc.stdin.write(json.dumps([sql, list(params)]).encode() + b"\n")
-                line = await proc.stdout.readline()
-            except BaseException:  # cancelled or broken mid-request: its reply can't be matched
-                await self._lose()
-                raise
-            if not line:
-                await self._lose()
-                raise WriterLost("the writer process stopped")
-        reply = json.loads(line)
+        """Run one statement in the worker; its rows once it has committed. Requests go out at
+        once, whatever is still waiting for an answer: the worker commits together those that
+        arrive while it writes (bot/store/writer_worker.py) and answers in order."""
+        proc = self._proc
+        if proc is None or proc.stdin is None:
+            raise WriterLost("the writer process is not running")
+        answer: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._waiting.append(answer)
+        proc.stdin.write(json.dumps([sql, list(params)]).encode() + b"\n")
+        reply = await answer
         if "error" in reply:
             raise sqlite3.OperationalError(reply["error"])
         rows: list[list[Any]] = reply["rows"]
         return rows
 
-    async def _lose(self) -> None:
-        code = await self._stop_worker()
+    async def _read_answers(self, stdout: asyncio.StreamReader) -> None:
+        """Hand each answer line to the request it answers (the oldest waiting); at the end of
+        the worker's output, fail those still waiting."""
+        while line := await stdout.readline():
+            answer, reply = self._waiting.popleft(), json.loads(line)
+            self.group_sizes[int(reply.get("group", 1))] += 1
+            if not answer.done():  # a caller that went away: its row is stored all the same
+                answer.set_result(reply)
+        proc, self._proc = self._proc, None  # from here no request goes out to it
+        lost, self._waiting = self._waiting, deque()
+        for answer in lost:
+            if not answer.done():
+                answer.set_exception(WriterLost("the writer process stopped"))
+        if self._closed or proc is None:
+            return
+        if proc.returncode is None:
+            proc.kill()
+        code = await proc.wait()
         self._down_since = time.monotonic()
-        if not self._closed:
-            self._report("lost", code=code)
+        self._report("lost", code=code)
 
     async def _stop_worker(self) -> int | None:
         proc, self._proc = self._proc, None
@@ -135,7 +151,8 @@ class WriterProcess:
         return await proc.wait()
 
     async def close(self) -> None:
-        """After the last batch: the worker reads the end of its input and exits."""
+        """After the last message: the worker answers what it has, reads the end of its input
+        and exits."""
         self._closed = True
         proc = self._proc
         if proc is None or proc.stdin is None:
@@ -144,8 +161,10 @@ class WriterProcess:
         try:
             await asyncio.wait_for(proc.wait(), CLOSE_TIMEOUT_S)
         except TimeoutError:
-            await self._stop_worker()
-        self._proc = None
+            proc.kill()
+            await proc.wait()
+        if self._reader is not None:
+            await self._reader
 
 
 _attached: WeakKeyDictionary[aiosqlite.Connection, WriterProcess] = WeakKeyDictionary()

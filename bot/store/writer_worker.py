@@ -1,10 +1,16 @@
 """The writer process itself (bot/store/writer_process.py starts it): a plain script, standard
 library only, so it starts in a few milliseconds and needs nothing of the bot's but its database.
 
-Reads one request a line on standard input, `[sql, params]` in JSON, runs it as one autocommit
-statement on its own connection (`synchronous=FULL`: committed means on disk), and writes one
-line back, `{"rows": [...]}` or `{"error": "..."}`. The first line it writes says whether it
-could open the database (`{"ready": true}`). It never creates a database (`mode=rw`).
+Reads one request a line on standard input, `[sql, params]` in JSON, and writes one line back
+for each, in the same order: `{"rows": [...]}` or `{"error": "..."}`, with `"group"`, how many
+were committed together. The first line it writes
+says whether it could open the database (`{"ready": true}`). It never creates a database
+(`mode=rw`).
+
+Group commit: the requests that arrived while the last commit was on its way to the disk are
+read together and run in one transaction, each in its own savepoint (one that fails is undone
+alone), and committed with one fsync (`synchronous=FULL`); their answers are written only then.
+The bot sends each message's request at once, so no message waits for a batch to fill.
 
 It ends at the end of its input: when the bot closes the pipe after its last batch, or dies.
 SIGINT and SIGTERM are the bot's to act on (a Ctrl-C in a terminal or systemd's stop reach every
@@ -14,12 +20,17 @@ only then closes the pipe, so this process must outlive the signal.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import signal
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+READ_SIZE = 1 << 20
 
 
 def _say(out: IO[bytes], reply: dict[str, Any]) -> None:
@@ -27,12 +38,43 @@ def _say(out: IO[bytes], reply: dict[str, Any]) -> None:
     out.flush()
 
 
-def _answer(conn: sqlite3.Connection, line: bytes) -> dict[str, Any]:
+def _run(conn: sqlite3.Connection, line: bytes) -> dict[str, Any]:
     try:
         sql, params = json.loads(line)
         return {"rows": [list(row) for row in conn.execute(sql, params).fetchall()]}
     except Exception as exc:  # a bad request fails alone; the next is served
         return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _answers(conn: sqlite3.Connection, lines: list[bytes]) -> list[dict[str, Any]]:
+    """Run the requests that are waiting: one alone in autocommit, several in one transaction."""
+    if len(lines) == 1:
+        return [_run(conn, lines[0])]
+    answers = []
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for line in lines:
+            conn.execute("SAVEPOINT one")
+            answer = _run(conn, line)
+            if "error" in answer:
+                conn.execute("ROLLBACK TO one")
+            conn.execute("RELEASE one")
+            answers.append(answer)
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:  # busy past the timeout, disk full: every sender may try again
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        return [{"error": f"{type(exc).__name__}: {exc}"}] * len(lines)
+    return answers
+
+
+def _requests(fd: int) -> Iterator[list[bytes]]:
+    """The complete request lines that have arrived, as they arrive, until the end of input."""
+    pending = b""
+    while chunk := os.read(fd, READ_SIZE):
+        *lines, pending = (pending + chunk).split(b"\n")
+        if lines:
+            yield lines
 
 
 def main(argv: list[str]) -> int:
@@ -54,8 +96,11 @@ def main(argv: list[str]) -> int:
         return 1
     try:
         _say(out, {"ready": True})
-        for line in sys.stdin.buffer:
-            _say(out, _answer(conn, line))
+        for lines in _requests(sys.stdin.fileno()):
+            answers = _answers(conn, lines)
+            group = len(answers)
+            out.write(b"".join(json.dumps({**a, "group": group}).encode() + b"\n" for a in answers))
+            out.flush()
     except (BrokenPipeError, ConnectionResetError):  # the bot is gone: nobody to answer
         return 0
     finally:

@@ -23,6 +23,22 @@ def acked(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()]
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its (new) parent to reap it."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def test_sigkill_mid_stream_loses_nothing_acknowledged(tmp_path: Path) -> None:
     assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
     bot = BotProcess(tmp_path, ZOOM_WEBHOOK_SECRET_TOKEN=SECRET).start()
@@ -44,7 +60,12 @@ def test_sigkill_mid_stream_loses_nothing_acknowledged(tmp_path: Path) -> None:
             60,
             "a third of the stream to be acknowledged",
         )
+        assert bot.proc is not None
+        workers = children(bot.proc.pid)
+        assert len(workers) == 1, "run starts one writer process (bot/store/writer_process.py)"
         assert bot.stop(signal.SIGKILL) == -signal.SIGKILL
+        # The writer process sees its input end and exits: nothing of the killed bot holds on.
+        wait_until(lambda: not any(alive(pid) for pid in workers), 10, "the writer to exit")
         before_restart = len(acked(ack_file))
         bot.start()  # same ports, same database; the sender has been retrying meanwhile
         assert sender.wait(120) == 0
