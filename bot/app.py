@@ -92,14 +92,15 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         conn = await open_store(settings.db_path, settings.db_busy_timeout_ms)
         stack.push_async_callback(conn.close)
         audit_log.sign_with(conn, settings.audit_key)  # issue 20: tag entries when a key is set
-        # Issue 20, part 9: list posts and call joins are committed by a second process; it is
-        # closed after the mail receivers have drained (the stack unwinds in reverse).
-        writer = await writer_process.attach(
-            conn, settings.db_path, settings.db_busy_timeout_ms, _writer_report(lang)
-        )
-        stack.push_async_callback(writer.close)
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
+        # Issue 20, part 9: list posts and call joins are committed by a second process; it is
+        # closed after the mail receivers have drained (the stack unwinds in reverse).
+        deps.parts["writer"] = "running"
+        writer = await writer_process.attach(
+            conn, settings.db_path, settings.db_busy_timeout_ms, _writer_report(deps)
+        )
+        stack.push_async_callback(writer.close)
         # Issue 20.5: a list counts once the region file names it; the stored flags follow the
         # file as it is now, so posts recorded while their list was unknown count from here.
         await participation_service.sync_lists(conn, deps.region, utc_now())
@@ -206,12 +207,17 @@ async def _finish(task: asyncio.Task[None], lang: str) -> None:
         log.warning(t("run.log.scheduler_cut", lang))
 
 
-def _writer_report(lang: str) -> writer_process.Report:
-    """The writer process's news, for the operator: it could not start, it stopped, it is back."""
+def _writer_report(deps: Deps) -> writer_process.Report:
+    """The writer process's news, for the operator: it could not start, it stopped, it is back
+    (in the log, and in /healthz's `parts.writer`)."""
     levels = {"unavailable": logging.WARNING, "lost": logging.ERROR}
 
     def report(what: str, **fields: object) -> None:
-        log.log(levels.get(what, logging.INFO), t(f"run.log.writer.{what}", lang, **fields))
+        deps.parts["writer"] = "running" if what == "started_again" else "down"
+        log.log(
+            levels.get(what, logging.INFO),
+            t(f"run.log.writer.{what}", deps.settings.language, **fields),
+        )
 
     return report
 

@@ -276,10 +276,12 @@ _batchers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = 
 
 
 async def store_event(conn: aiosqlite.Connection, event: NewEvent) -> Stored:
-    """Store a live event (a list post, a call join), committed before this returns. With the
-    writer process `run` starts (bot/store/writer_process.py) the event goes to it at once, and
-    it commits together whatever arrives meanwhile; without it, the connection's batcher makes
-    concurrent events one autocommit INSERT (bot/store/batching.py)."""
+    """Store a live event (a list post, a call join), committed before this returns.
+
+    With the writer process `run` starts (bot/store/writer_process.py), the event goes to it at
+    once, without waiting for earlier ones, and it commits together whatever reaches it while
+    it writes. Without it, the connection's batcher makes concurrent events one autocommit
+    INSERT (bot/store/batching.py)."""
     process = writer_process.attached(conn)
     if process is not None and await process.usable():
         return _stored([event], await process.fetchall(*_insert([event])))[0]
@@ -287,7 +289,8 @@ async def store_event(conn: aiosqlite.Connection, event: NewEvent) -> Stored:
 
 
 def batcher(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
-    """The connection's batcher of live events: each batch one autocommit INSERT."""
+    """The connection's batcher of live events: each batch one autocommit INSERT, one at a
+    time."""
     if conn not in _batchers:
 
         async def flush(batch: list[NewEvent]) -> list[Stored]:

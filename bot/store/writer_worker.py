@@ -8,9 +8,9 @@ says whether it could open the database (`{"ready": true}`). It never creates a 
 (`mode=rw`).
 
 Group commit: the requests that arrived while the last commit was on its way to the disk are
-read together and run in one transaction, each in its own savepoint (one that fails is undone
-alone), and committed with one fsync (`synchronous=FULL`); their answers are written only then.
-The bot sends each message's request at once, so no message waits for a batch to fill.
+read together and run in one transaction, committed with one fsync (`synchronous=FULL`); their
+answers are written only then. The bot sends its requests at once, never waiting for an earlier
+answer, so no message waits for a batch to fill.
 
 It ends at the end of its input: when the bot closes the pipe after its last batch, or dies.
 SIGINT and SIGTERM are the bot's to act on (a Ctrl-C in a terminal or systemd's stop reach every
@@ -47,25 +47,22 @@ def _run(conn: sqlite3.Connection, line: bytes) -> dict[str, Any]:
 
 
 def _answers(conn: sqlite3.Connection, lines: list[bytes]) -> list[dict[str, Any]]:
-    """Run the requests that are waiting: one alone in autocommit, several in one transaction."""
+    """Run the requests that are waiting: one alone in autocommit, several in one transaction.
+    Should one of them fail, the group is undone and each runs again alone, so that it fails
+    alone (a rare case: the bot's requests are INSERTs that skip duplicates)."""
     if len(lines) == 1:
         return [_run(conn, lines[0])]
-    answers = []
     try:
         conn.execute("BEGIN IMMEDIATE")
-        for line in lines:
-            conn.execute("SAVEPOINT one")
-            answer = _run(conn, line)
-            if "error" in answer:
-                conn.execute("ROLLBACK TO one")
-            conn.execute("RELEASE one")
-            answers.append(answer)
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:  # busy past the timeout, disk full: every sender may try again
+        answers = [_run(conn, line) for line in lines]
+        if all("error" not in answer for answer in answers):
+            conn.execute("COMMIT")
+            return answers
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:  # busy past the timeout, disk full: tried again one by one
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-        return [{"error": f"{type(exc).__name__}: {exc}"}] * len(lines)
-    return answers
+    return [_run(conn, line) for line in lines]
 
 
 def _requests(fd: int) -> Iterator[list[bytes]]:

@@ -3,7 +3,9 @@ participation log after the restart, and none twice."""
 
 from __future__ import annotations
 
+import os
 import signal
+import smtplib
 import sqlite3
 import subprocess
 import sys
@@ -82,3 +84,37 @@ def test_sigkill_mid_stream_loses_nothing_acknowledged(tmp_path: Path) -> None:
     assert posts <= set(keys), "an acknowledged list post is missing"
     assert len(joins) == COUNT // 2, "an acknowledged join is missing"
     assert len(keys) == len(set(keys)) == COUNT, "something was stored twice or is extra"
+
+
+POST = (
+    "From: Maria Perez <maria.perez@example.org>\r\n"
+    "List-Id: <lac-discuss-es.atlarge-lists.icann.org>\r\n"
+    "Message-ID: <{n}@writer.example.org>\r\n"
+    "Date: Mon, 02 Nov 2026 10:00:00 -0300\r\n"
+    "Subject: writer\r\n\r\nA post.\r\n"
+)
+
+
+def test_a_killed_writer_process_is_reported_and_posts_still_count(tmp_path: Path) -> None:
+    """The operator's view (issue 20, part 9): the writer process killed (say by the kernel's
+    out-of-memory killer) is an ERROR line and `parts.writer: down` in /healthz, and posts go
+    on being stored and answered 250, by the bot's own process."""
+    assert run_cli(tmp_path, "roster", "import", str(EXAMPLE_ROSTER)).returncode == 0
+    bot = BotProcess(tmp_path).start()
+    try:
+        assert bot.proc is not None
+        [worker] = children(bot.proc.pid)
+        with smtplib.SMTP("127.0.0.1", bot.smtp_port, timeout=30) as client:
+            client.sendmail("l@x.org", ["bot@example.org"], POST.format(n=1).encode())
+            os.kill(worker, signal.SIGKILL)
+            wait_until(lambda: bot.get_json("/healthz")["parts"]["writer"] == "down", 10, "down")
+            assert client.sendmail("l@x.org", ["bot@example.org"], POST.format(n=2).encode()) == {}
+        assert "The writer process stopped (exit code -9)" in bot.log()
+        assert bot.stop() == 0
+    finally:
+        if bot.proc is not None and bot.proc.poll() is None:
+            bot.stop(signal.SIGKILL)
+    with sqlite3.connect(tmp_path / "lacralo.db") as db:
+        keys = {row[0] for row in db.execute("SELECT source_key FROM participation")}
+    assert keys == {"mid:1@writer.example.org", "mid:2@writer.example.org"}
+    assert "Traceback" not in bot.log()

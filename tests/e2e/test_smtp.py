@@ -269,6 +269,6 @@ async def test_concurrent_posts_share_commits_and_each_250_follows_its_commit(
         assert len(flushes) < senders * each, f"no two posts shared a commit: {flushes}"
     else:
         assert not flushes, "the writer process was running: nothing goes through the batcher"
-        groups = bot.writer.group_sizes
-        assert sum(groups.values()) == senders * each
-        assert max(groups) > 1, f"no two posts shared a commit: {groups}"
+        groups = bot.writer.group_sizes  # requests answered, by how many shared their commit
+        commits = sum(answered / size for size, answered in groups.items())
+        assert commits < senders * each, f"no two posts shared a commit: {groups}"

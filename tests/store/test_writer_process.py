@@ -122,6 +122,27 @@ async def test_a_locked_database_fails_the_request_and_the_worker_stays(
     assert process.pid == pid and reports.seen == []
 
 
+async def test_events_sent_together_while_locked_all_fail_and_all_go_through_after(
+    conn: aiosqlite.Connection, writer: tuple[WriterProcess, Reports], tmp_path: Path
+) -> None:
+    """A group the worker cannot begin (the database locked past the busy timeout) is tried one
+    by one, and each fails on its own: every sender is told to try again, none is told 250."""
+    other = sqlite3.connect(tmp_path / "bot.db", isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        results = await asyncio.gather(
+            *(events.store_event(conn, post(n)) for n in range(4)), return_exceptions=True
+        )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert all(isinstance(r, sqlite3.OperationalError) for r in results), results
+    assert stored_keys(tmp_path / "bot.db") == set()
+    again = await asyncio.gather(*(events.store_event(conn, post(n)) for n in range(4)))
+    assert all(new for new, _ in again)
+    assert stored_keys(tmp_path / "bot.db") == {f"mid:w{n}@x" for n in range(4)}
+
+
 async def test_a_killed_worker_fails_what_it_held_then_the_bot_writes_itself(
     conn: aiosqlite.Connection,
     writer: tuple[WriterProcess, Reports],
