@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from bot.store import unmatched as unmatched_store
 from bot.store import writer_process
 from bot.store.batching import Batcher
 from bot.store.transaction import write_lock
+from bot.store.writer_process import Rows, WriterLost
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -273,19 +275,67 @@ def _stored(batch: list[NewEvent], rows: Iterable[Sequence[Any]]) -> list[Stored
 
 
 _batchers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = WeakKeyDictionary()
+_piped: WeakKeyDictionary[aiosqlite.Connection, _Piped] = WeakKeyDictionary()
 
 
 async def store_event(conn: aiosqlite.Connection, event: NewEvent) -> Stored:
     """Store a live event (a list post, a call join), committed before this returns.
 
-    With the writer process `run` starts (bot/store/writer_process.py), the event goes to it at
-    once, without waiting for earlier ones, and it commits together whatever reaches it while
-    it writes. Without it, the connection's batcher makes concurrent events one autocommit
-    INSERT (bot/store/batching.py)."""
+    With the writer process `run` starts (bot/store/writer_process.py) the event goes to it
+    (`_Piped`), and it commits together whatever reaches it while it writes. Without it, the
+    connection's batcher makes concurrent events one autocommit INSERT (bot/store/batching.py).
+    """
     process = writer_process.attached(conn)
     if process is not None and await process.usable():
-        return _stored([event], await process.fetchall(*_insert([event])))[0]
+        if conn not in _piped:
+            _piped[conn] = _Piped(process)
+        return await _piped[conn].submit(event)
     return await batcher(conn).submit(event)
+
+
+class _Piped:
+    """Events on their way to the writer process. One is sent at once when the worker has
+    nothing in hand; while it writes, the events that arrive in the same turn of the loop go as
+    one statement (a busy list's burst costs the worker one statement, not one each), sent
+    before the worker's commit could have ended, so waiting for them costs no time."""
+
+    def __init__(self, process: writer_process.WriterProcess) -> None:
+        self.process = process
+        self.pending: list[tuple[NewEvent, asyncio.Future[Stored]]] = []
+
+    async def submit(self, event: NewEvent) -> Stored:
+        loop = asyncio.get_running_loop()
+        stored: asyncio.Future[Stored] = loop.create_future()
+        self.pending.append((event, stored))
+        if len(self.pending) == 1:
+            if self.process.busy:
+                loop.call_soon(self._send)
+            else:
+                self._send()
+        return await stored
+
+    def _send(self) -> None:
+        batch, self.pending = self.pending, []
+        try:
+            self.process.send(
+                *_insert([event for event, _ in batch]), lambda outcome: _settle(batch, outcome)
+            )
+        except WriterLost as exc:
+            _settle(batch, exc)
+
+
+def _settle(
+    batch: list[tuple[NewEvent, asyncio.Future[Stored]]], outcome: Rows | BaseException
+) -> None:
+    """Each event's outcome from the statement's answer (its rows, or why it failed)."""
+    results = [] if isinstance(outcome, BaseException) else _stored([e for e, _ in batch], outcome)
+    for n, (_, stored) in enumerate(batch):
+        if stored.done():  # a caller that went away: its row is stored all the same
+            continue
+        if isinstance(outcome, BaseException):
+            stored.set_exception(outcome)
+        else:
+            stored.set_result(results[n])
 
 
 def batcher(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
