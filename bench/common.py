@@ -76,16 +76,11 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def memory_mb(pid: int, field: str = "VmRSS") -> float:
-    """A process's resident memory from /proc (VmRSS now, VmHWM its peak), in MB, with its
-    children's: `run`'s writer process (bot/store/writer_process.py) is part of the bot."""
-    total = 0.0
+    """A process's resident memory from /proc (VmRSS now, VmHWM its peak), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
-            total += int(line.split()[1]) / 1024
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            total += memory_mb(int(child), field)
-    return round(total, 1)
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 @dataclass

@@ -28,7 +28,7 @@ from bot.services import backup as backups
 from bot.services import participation as participation_service
 from bot.services.outbox import Sender
 from bot.settings import Settings
-from bot.store import audit_log, open_store, writer_process
+from bot.store import audit_log, open_store
 from bot.transports import (
     http,
     http_server,
@@ -94,13 +94,6 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
         audit_log.sign_with(conn, settings.audit_key)  # issue 20: tag entries when a key is set
         log.info(t("run.log.database", lang, path=str(settings.db_path.resolve())))
         deps = Deps(store=conn, settings=settings, region=load_region(settings.region_file))
-        # Issue 20, part 9: list posts and call joins are committed by a second process; it is
-        # closed after the mail receivers have drained (the stack unwinds in reverse).
-        deps.parts["writer"] = "running"
-        writer = await writer_process.attach(
-            conn, settings.db_path, settings.db_busy_timeout_ms, _writer_report(deps)
-        )
-        stack.push_async_callback(writer.close)
         # Issue 20.5: a list counts once the region file names it; the stored flags follow the
         # file as it is now, so posts recorded while their list was unknown count from here.
         await participation_service.sync_lists(conn, deps.region, utc_now())
@@ -205,21 +198,6 @@ async def _finish(task: asyncio.Task[None], lang: str) -> None:
         await asyncio.wait_for(task, SCHEDULER_STOP_S)
     except TimeoutError:
         log.warning(t("run.log.scheduler_cut", lang))
-
-
-def _writer_report(deps: Deps) -> writer_process.Report:
-    """The writer process's news, for the operator: it could not start, it stopped, it is back
-    (in the log, and in /healthz's `parts.writer`)."""
-    levels = {"unavailable": logging.WARNING, "lost": logging.ERROR}
-
-    def report(what: str, **fields: object) -> None:
-        deps.parts["writer"] = "running" if what == "started_again" else "down"
-        log.log(
-            levels.get(what, logging.INFO),
-            t(f"run.log.writer.{what}", deps.settings.language, **fields),
-        )
-
-    return report
 
 
 def _running(deps: Deps, part: str, where: str) -> None:

@@ -44,7 +44,7 @@ class JoinRecorded:
 async def record_join(conn: aiosqlite.Connection, join: CallJoin, now: datetime) -> JoinRecorded:
     """Store one join durably (committed on return); Zoom's retries of it change nothing."""
     event, ambiguous = await _event(conn, join, now)
-    new, person_id = await events.store_event(conn, event)
+    new, person_id = await events.writer(conn).submit(event)
     who = leaves.Identity(join.meeting_id, event.identity_kind, event.identity)
     since, until = _near(join.joined_at)
     if new and await leaves.leaves(conn, who, since, until):  # the leave came first

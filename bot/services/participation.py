@@ -73,7 +73,7 @@ async def record_list_post(
             await _seen(conn, region, post.list_id, now)
         return Recorded(outcome, author, post.list_id)
     await _seen(conn, region, post.list_id, now)
-    new, person_id = await events.store_event(conn, event)
+    new, person_id = await events.writer(conn).submit(event)
     return Recorded(_outcome(new, person_id), author, post.list_id)
 
 

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from sqlite3 import Row
-from typing import Any, TypedDict
+from typing import TypedDict
 from weakref import WeakKeyDictionary
 
 import aiosqlite
 
 from bot.store import unmatched as unmatched_store
-from bot.store import writer_process
 from bot.store.batching import Batcher
 from bot.store.transaction import write_lock
-from bot.store.writer_process import Rows, WriterLost
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -250,19 +246,13 @@ async def insert_events(conn: aiosqlite.Connection, batch: list[NewEvent]) -> li
     """
     if not batch:
         return []
-    return _stored(batch, await conn.execute_fetchall(*_insert(batch)))
-
-
-def _insert(batch: list[NewEvent]) -> tuple[str, list[object]]:
     sql = (
         f"INSERT INTO participation ({_COLUMNS}) VALUES "
         + ", ".join([_ROW] * len(batch))
         + " ON CONFLICT (source_key) DO NOTHING RETURNING source_key, person_id"
     )
-    return sql, [value for e in batch for value in _params(e)]
-
-
-def _stored(batch: list[NewEvent], rows: Iterable[Sequence[Any]]) -> list[Stored]:
+    params = [value for e in batch for value in _params(e)]
+    rows = await conn.execute_fetchall(sql, params)
     inserted = {str(row[0]): row[1] for row in rows}
     out: list[Stored] = []
     for e in batch:
@@ -274,81 +264,20 @@ def _stored(batch: list[NewEvent], rows: Iterable[Sequence[Any]]) -> list[Stored
     return out
 
 
-_batchers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = WeakKeyDictionary()
-_piped: WeakKeyDictionary[aiosqlite.Connection, _Piped] = WeakKeyDictionary()
+_writers: WeakKeyDictionary[aiosqlite.Connection, Batcher[NewEvent, Stored]] = WeakKeyDictionary()
 
 
-async def store_event(conn: aiosqlite.Connection, event: NewEvent) -> Stored:
-    """Store a live event (a list post, a call join), committed before this returns.
-
-    With the writer process `run` starts (bot/store/writer_process.py) the event goes to it
-    (`_Piped`), and it commits together whatever reaches it while it writes. Without it, the
-    connection's batcher makes concurrent events one autocommit INSERT (bot/store/batching.py).
-    """
-    process = writer_process.attached(conn)
-    if process is not None and await process.usable():
-        if conn not in _piped:
-            _piped[conn] = _Piped(process)
-        return await _piped[conn].submit(event)
-    return await batcher(conn).submit(event)
-
-
-class _Piped:
-    """Events on their way to the writer process. One is sent at once when the worker has
-    nothing in hand; while it writes, the events that arrive in the same turn of the loop go as
-    one statement (a busy list's burst costs the worker one statement, not one each), sent
-    before the worker's commit could have ended, so waiting for them costs no time."""
-
-    def __init__(self, process: writer_process.WriterProcess) -> None:
-        self.process = process
-        self.pending: list[tuple[NewEvent, asyncio.Future[Stored]]] = []
-
-    async def submit(self, event: NewEvent) -> Stored:
-        loop = asyncio.get_running_loop()
-        stored: asyncio.Future[Stored] = loop.create_future()
-        self.pending.append((event, stored))
-        if len(self.pending) == 1:
-            if self.process.busy:
-                loop.call_soon(self._send)
-            else:
-                self._send()
-        return await stored
-
-    def _send(self) -> None:
-        batch, self.pending = self.pending, []
-        try:
-            self.process.send(
-                *_insert([event for event, _ in batch]), lambda outcome: _settle(batch, outcome)
-            )
-        except WriterLost as exc:
-            _settle(batch, exc)
-
-
-def _settle(
-    batch: list[tuple[NewEvent, asyncio.Future[Stored]]], outcome: Rows | BaseException
-) -> None:
-    """Each event's outcome from the statement's answer (its rows, or why it failed)."""
-    results = [] if isinstance(outcome, BaseException) else _stored([e for e, _ in batch], outcome)
-    for n, (_, stored) in enumerate(batch):
-        if stored.done():  # a caller that went away: its row is stored all the same
-            continue
-        if isinstance(outcome, BaseException):
-            stored.set_exception(outcome)
-        else:
-            stored.set_result(results[n])
-
-
-def batcher(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
-    """The connection's batcher of live events: each batch one autocommit INSERT, one at a
-    time."""
-    if conn not in _batchers:
+def writer(conn: aiosqlite.Connection) -> Batcher[NewEvent, Stored]:
+    """The connection's batcher of live events (list posts, call joins): each batch is one
+    autocommit INSERT, committed before any of its callers hears back."""
+    if conn not in _writers:
 
         async def flush(batch: list[NewEvent]) -> list[Stored]:
             async with write_lock(conn):
                 return await insert_events(conn, batch)
 
-        _batchers[conn] = Batcher(flush)
-    return _batchers[conn]
+        _writers[conn] = Batcher(flush)
+    return _writers[conn]
 
 
 async def attribute_unmatched(conn: aiosqlite.Connection) -> int:

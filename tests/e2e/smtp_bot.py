@@ -14,8 +14,7 @@ from bot.deps import Deps
 from bot.region import load_region
 from bot.services import roster as roster_service
 from bot.settings import Settings
-from bot.store import open_store, writer_process
-from bot.store.writer_process import WriterProcess
+from bot.store import open_store
 from bot.transports import smtp
 from tests.conftest import EXAMPLE_ROSTER, free_port
 
@@ -26,7 +25,6 @@ class SmtpBot:
     server: asyncio.base_events.Server
     port: int
     db_path: Path
-    writer: WriterProcess | None = None  # the writer process `run` starts, when asked for
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -51,8 +49,6 @@ class SmtpBot:
     async def close(self) -> None:
         self.server.close()
         await self.server.wait_closed()
-        if self.writer is not None:
-            await self.writer.close()
         await self.conn.close()
 
 
@@ -74,11 +70,7 @@ def _send(port: int, raw: bytes, rcpt: str, lmtp: bool, mail_from: str) -> tuple
             client.quit()
 
 
-async def start_smtp_bot(
-    tmp_path: Path, lmtp: bool = False, writer: bool = False, **settings: object
-) -> SmtpBot:
-    """`writer`: live events committed by a writer process, as under `run`
-    (bot/store/writer_process.py); else on the bot's own connection."""
+async def start_smtp_bot(tmp_path: Path, lmtp: bool = False, **settings: object) -> SmtpBot:
     db_path = tmp_path / "bot.db"
     config = Settings(db_path=db_path, **settings)  # type: ignore[arg-type]
     conn = await open_store(db_path, config.db_busy_timeout_ms)
@@ -86,12 +78,7 @@ async def start_smtp_bot(
     await roster_service.import_roster(
         conn, region, EXAMPLE_ROSTER.read_bytes(), "2026-01-01T00:00:00+00:00", "test"
     )
-    process = None
-    if writer:
-        process = await writer_process.attach(
-            conn, db_path, config.db_busy_timeout_ms, lambda what, **fields: None
-        )
     deps = Deps(store=conn, settings=config, region=region)
     port = free_port()
     server = await smtp.start_server(deps, "127.0.0.1", port, lmtp=lmtp)
-    return SmtpBot(deps, server, port, db_path, process)
+    return SmtpBot(deps, server, port, db_path)

@@ -29,7 +29,6 @@ def test_starts_bare_and_reports_its_parts(bot: BotProcess, tmp_path: Path) -> N
     assert health["version"] and health["schema_version"] >= 2
     parts = health["parts"]
     assert parts["http"] == "running" and parts["smtp"] == "running"
-    assert parts["writer"] == "running"  # the writer process (issue 20, part 9)
     for part in ("slack", "zoom", "outbound_mail"):
         assert parts[part].startswith("skipped"), parts
     assert (tmp_path / "lacralo.db").exists()

@@ -32,16 +32,9 @@ def post(
     return (head + extra + "\r\n" + body).encode("utf-8")
 
 
-@pytest.fixture(params=["writer-process", "own-connection"])
-async def bot(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[SmtpBot]:
-    """Each test twice: with the writer process `run` starts, and with events committed on the
-    bot's own connection (what it falls back to when the writer process is gone)."""
-    running = await start_smtp_bot(
-        tmp_path,
-        writer=request.param == "writer-process",
-        db_busy_timeout_ms=100,
-        max_message_bytes=64 * 1024,
-    )
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[SmtpBot]:
+    running = await start_smtp_bot(tmp_path, db_busy_timeout_ms=100, max_message_bytes=64 * 1024)
     yield running
     await running.close()
 
@@ -231,19 +224,18 @@ async def test_a_date_in_the_future_is_not_believed(bot: SmtpBot) -> None:
 async def test_concurrent_posts_share_commits_and_each_250_follows_its_commit(
     bot: SmtpBot,
 ) -> None:
-    """Group commit (issue 20, part 9): posts arriving together are committed with one fsync,
-    yet no sender hears 250 before its own row is committed (read back here through another
-    connection the moment the 250 arrives). The writer process commits together the posts that
-    arrive while it writes; on the bot's own connection, a batch is one statement."""
-    batcher = events.batcher(bot.conn)
-    flush = batcher._flush
+    """Group commit (issue 20, part 9): posts arriving together are stored by one statement and
+    one fsync, yet no sender hears 250 before its own row is committed (read back here through
+    another connection the moment the 250 arrives)."""
+    writer = events.writer(bot.conn)
+    flush = writer._flush
     flushes: list[int] = []
 
     async def counted(batch: list[events.NewEvent]) -> list[events.Stored]:
         flushes.append(len(batch))
         return await flush(batch)
 
-    batcher._flush = counted
+    writer._flush = counted
     senders, each = 8, 6
 
     def sender(n: int) -> list[bool]:
@@ -261,14 +253,8 @@ async def test_concurrent_posts_share_commits_and_each_250_follows_its_commit(
     try:
         results = await asyncio.gather(*(asyncio.to_thread(sender, n) for n in range(senders)))
     finally:
-        batcher._flush = flush
+        writer._flush = flush
     assert all(all(seen) for seen in results), "a 250 came before its row was committed"
     assert await bot.count() == senders * each
-    if bot.writer is None:
-        assert sum(flushes) == senders * each
-        assert len(flushes) < senders * each, f"no two posts shared a commit: {flushes}"
-    else:
-        assert not flushes, "the writer process was running: nothing goes through the batcher"
-        groups = bot.writer.group_sizes  # requests answered, by how many shared their commit
-        commits = sum(answered / size for size, answered in groups.items())
-        assert commits < senders * each, f"no two posts shared a commit: {groups}"
+    assert sum(flushes) == senders * each
+    assert len(flushes) < senders * each, f"no two posts shared a commit: {flushes}"
