@@ -38,6 +38,7 @@ class Scheduler:
         self.senders = senders
         self.tick_seconds = tick
         self.refresh_every = refresh_every
+        self.backups = backups.DailyBackups()
         self.first_refresh_after = first_refresh_after
         self.started: datetime | None = None
         self.last_refresh: datetime | None = None
@@ -57,7 +58,7 @@ class Scheduler:
         outbox."""
         now = self.deps.clock()
         # Issue 21: once a UTC day into LACRALO_BACKUP_DIR; a failure is logged, never raised.
-        await backups.scheduled(self.deps.settings, now)
+        await self.backups.run(self.deps.settings, now)
         if self.refresh_due(now):
             report = await status_service.refresh(
                 self.deps.store, self.deps.region, self.deps.settings, now, "scheduler"

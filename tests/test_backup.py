@@ -336,10 +336,11 @@ async def test_one_backup_a_day_the_last_n_kept(tmp_path: Path) -> None:
     await make_db(tmp_path / "lacralo.db")
     settings = settings_for(tmp_path, backup_keep=3)
     (settings.backup_dir / "notes.txt").write_text("not a backup")  # type: ignore[operator]
+    daily = backups.DailyBackups()
     for day in range(5):
         now = NOW + timedelta(days=day)
-        assert await backups.scheduled(settings, now) is not None
-        assert await backups.scheduled(settings, now + timedelta(hours=1)) is None  # same day
+        assert await daily.run(settings, now) is not None
+        assert await daily.run(settings, now + timedelta(hours=1)) is None  # same day
     names = sorted(p.name for p in settings.backup_dir.iterdir())  # type: ignore[union-attr]
     assert names == [
         "lacralo-2026-12-02.db",
@@ -349,15 +350,37 @@ async def test_one_backup_a_day_the_last_n_kept(tmp_path: Path) -> None:
     ]
 
 
-async def test_a_failed_daily_backup_is_logged_and_retried(
+async def test_a_failed_daily_backup_is_logged_and_retried_later_not_at_every_tick(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A failure is one ERROR line naming the next try; the ticks before it neither copy nor log
+    (2,880 lines a day, otherwise); the waits double from 15 minutes up to 6 hours; the first
+    success says how many attempts failed."""
     settings = settings_for(tmp_path)  # no database yet: the backup fails
-    with caplog.at_level(logging.ERROR, logger="lacralo_bot.backup"):
-        assert await backups.scheduled(settings, NOW) is None
-    assert "The daily backup failed" in caplog.text and "There is no database" in caplog.text
-    await make_db(tmp_path / "lacralo.db")
-    assert await backups.scheduled(settings, NOW) == settings.backup_dir / "lacralo-2026-11-30.db"  # type: ignore[operator]
+    daily = backups.DailyBackups()
+    tick = timedelta(seconds=30)
+    with caplog.at_level(logging.INFO, logger="lacralo_bot.backup"):
+        assert await daily.run(settings, NOW) is None
+        for n in range(1, 20):  # ten minutes of ticks: nothing tried, nothing logged
+            assert await daily.run(settings, NOW + n * tick) is None
+        first = [r.getMessage() for r in caplog.records]
+        assert len(first) == 1 and "There is no database" in first[0]
+        assert "Next try: 2026-11-30 12:15 UTC" in first[0], first[0]
+        waits = []
+        for _ in range(11):
+            tried = daily.next_try
+            assert tried is not None and await daily.run(settings, tried) is None
+            waits.append(int((daily.next_try - tried).total_seconds() // 60))  # type: ignore[operator]
+        assert waits == [30, 60, 120, 240, 360, 360, 360, 360, 360, 360, 360]
+        assert daily.failures == 12 and len(caplog.records) == 12
+        waited = daily.next_try
+        assert waited is not None
+        await make_db(tmp_path / "lacralo.db")
+        assert await daily.run(settings, waited - tick) is None  # still waiting
+        written = await daily.run(settings, waited)
+    assert written == settings.backup_dir / f"lacralo-{waited:%Y-%m-%d}.db"  # type: ignore[operator]
+    assert "(after 12 failed attempts)" in caplog.records[-1].getMessage()
+    assert daily.failures == 0 and daily.next_try is None
 
 
 async def test_the_scheduler_makes_the_daily_backup(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.domain.errors import BotError, StartupError
@@ -205,36 +205,56 @@ def prune(directory: Path, db_path: Path, keep: int) -> list[Path]:
     return old
 
 
-async def scheduled(settings: Settings, now: datetime) -> Path | None:
+# After a failed daily backup (a full disk, a directory gone), the next try waits, doubling from
+# FIRST_RETRY up to LAST_RETRY: a failure every 30 s tick would copy the database and write an
+# ERROR line 2,880 times a day.
+FIRST_RETRY = timedelta(minutes=15)
+LAST_RETRY = timedelta(hours=6)
+
+
+@dataclass
+class DailyBackups:
     """The scheduler's daily backup into LACRALO_BACKUP_DIR, once per UTC day, the last
-    LACRALO_BACKUP_KEEP kept. A failure is logged at ERROR and never raised: the next tick tries
-    again, and the bot's other work goes on."""
-    directory = settings.backup_dir
-    if directory is None:
-        return None
-    target = directory / daily_name(settings.db_path, now)
-    if target.exists():
-        return None
-    lang = settings.language
-    try:
-        checked = await make_backup(settings.db_path, target, settings.db_busy_timeout_ms)
-        removed = prune(directory, settings.db_path, settings.backup_keep)
-    except BotError as exc:
-        log.error(t("backup.log.failed", lang, why=render(exc.reason, lang)))
-        return None
-    except OSError as exc:
-        log.error(t("backup.log.failed", lang, why=exc.strerror or str(exc)))
-        return None
-    log.info(
-        t(
+    LACRALO_BACKUP_KEEP kept. A failure is logged at ERROR with the time of the next try and never
+    raised, and the bot's other work goes on; the first success after failures says how many."""
+
+    failures: int = 0
+    next_try: datetime | None = None
+
+    async def run(self, settings: Settings, now: datetime) -> Path | None:
+        """The backup written now, or None (not due, not configured, or failed)."""
+        directory = settings.backup_dir
+        if directory is None or (self.next_try is not None and now < self.next_try):
+            return None
+        target = directory / daily_name(settings.db_path, now)
+        if target.exists():
+            return None
+        lang = settings.language
+        try:
+            checked = await make_backup(settings.db_path, target, settings.db_busy_timeout_ms)
+            removed = prune(directory, settings.db_path, settings.backup_keep)
+        except (BotError, OSError) as exc:
+            self._failed(exc, now, lang)
+            return None
+        done = t(
             "backup.log.done",
             lang,
             path=str(target),
             entries=checked.audit_entries,
             removed=len(removed),
         )
-    )
-    return target
+        if self.failures:
+            done += " " + t("backup.log.after_failures", lang, count=self.failures)
+        log.info(done)
+        self.failures, self.next_try = 0, None
+        return target
+
+    def _failed(self, exc: BotError | OSError, now: datetime, lang: str) -> None:
+        self.failures += 1
+        self.next_try = now + min(FIRST_RETRY * 2 ** (self.failures - 1), LAST_RETRY)
+        why = render(exc.reason, lang) if isinstance(exc, BotError) else exc.strerror or str(exc)
+        at = self.next_try.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        log.error(t("backup.log.failed", lang, why=why, at=at))
 
 
 async def before_upgrade(
