@@ -280,7 +280,7 @@ def test_posts_of_a_removed_person_from_the_removal_on_go_to_the_unmatched_queue
         tmp_path, "roster", "remove", "--email", "maria.perez@example.org", "--on", "2023-03-01"
     )
     assert done.returncode == 0, done.stderr
-    assert "1 posts or joins made on or after 1 Mar 2023 went back" in done.stderr
+    assert "1 post or join made on or after 1 Mar 2023 went back" in done.stderr
 
     later = tmp_path / "later.mbox"
     later.write_text(MARIA_LATER, encoding="utf-8")

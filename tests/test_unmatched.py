@@ -381,7 +381,7 @@ def test_the_command_line_says_a_repeat_and_titles_the_dismissed_keys(tmp_path: 
     assert again.returncode == 0, again.stderr
     assert "«persona desconocida» ya está descartada; no cambió nada" in again.stderr
     table = run_cli(tmp_path, "unmatched", "--dismissed", COLUMNS="250")
-    assert "Dismissed (1 names and addresses" in table.stdout, table.stdout
+    assert "Dismissed (1 name or address" in table.stdout, table.stdout
     assert "Not attributed yet" not in table.stdout and "Persona Desconocida" in table.stdout
     undone = run_cli(tmp_path, "unmatched", "undismiss", "persona desconocida")
     assert undone.returncode == 0, undone.stderr

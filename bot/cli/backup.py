@@ -52,6 +52,7 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         size=done.size,
         version=done.version,
         entries=done.audit_entries,
+        count=done.audit_entries,
     )
     message(text, style="green")
     return OK

@@ -43,6 +43,7 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         path=str(settings.db_path),
         version=checked.version,
         entries=checked.audit_entries,
+        count=checked.audit_entries,
     )
     message(text, style="green")
     if done.replaced is not None:

@@ -119,6 +119,7 @@ def published_line(published: PublishedVote | None, region: Region, lang: str) -
         lang,
         vote=subject or "—",
         voters=len(published.roll["voters"]),
+        count=len(published.roll["voters"]),
         opens=utc_minute(published.opens_at),
         hash=published.roll_hash,
     )

@@ -242,6 +242,7 @@ class DailyBackups:
             path=str(target),
             entries=checked.audit_entries,
             removed=len(removed),
+            count=len(removed),
         )
         if self.failures:
             done += " " + t("backup.log.after_failures", lang, count=self.failures)

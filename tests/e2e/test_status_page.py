@@ -185,7 +185,7 @@ async def test_every_state_has_its_reasons(tmp_path: Path) -> None:
     # The reading of the rule and where the records start are said once, above the tables.
     assert text(body).count("Reading used:") == 1
     assert text(body).count("Participation records start on 15 Apr 2024") == 1
-    assert text(body).count("Monthly calls with no attendance recorded") == 1
+    assert text(body).count("A monthly call with no attendance recorded") == 1  # one call
 
 
 async def test_the_next_monthly_call(tmp_path: Path) -> None:

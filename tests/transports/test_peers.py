@@ -111,9 +111,9 @@ def test_refusals_are_logged_once_then_counted(caplog: pytest.LogCaptureFixture)
         for _ in range(50):
             c.admit("198.51.100.1")
         assert len(caplog.records) == 1, "the first refusal at once, the rest not line by line"
-        assert "Refused 1 connection(s) from 198.51.100.1" in caplog.text
+        assert "Refused 1 connection from 198.51.100.1" in caplog.text
         c.flush()  # what the end of the minute does
-        assert "Refused 49 connection(s) from 198.51.100.1" in caplog.records[-1].getMessage()
+        assert "Refused 49 connections from 198.51.100.1" in caplog.records[-1].getMessage()
         c.flush()
         assert len(caplog.records) == 2, "nothing new, nothing logged"
 
@@ -129,7 +129,7 @@ async def test_the_minute_summary_comes_by_itself(caplog: pytest.LogCaptureFixtu
         c._summarise("198.51.100.1")  # the timer's call, a minute later
         c._summarise("198.51.100.1")  # another quiet minute: the source is forgotten
     assert [r.getMessage().split(":")[0] for r in caplog.records] == [
-        "Refused 1 connection(s) from 198.51.100.1",
-        "Refused 2 connection(s) from 198.51.100.1",
+        "Refused 1 connection from 198.51.100.1",
+        "Refused 2 connections from 198.51.100.1",
     ]
     assert c._refusals == {}
