@@ -82,7 +82,7 @@ def run() -> dict[str, float]:
         sinks, bots, ratios = [], [], []
         for _ in range(ROUNDS):
             # A sink run and a bot run back to back make a pair: this host's speed drifts by up
-            # to a factor 1.7 over minutes (the sink alone ran 1,800-3,200 posts/s on one
+            # to a factor 1.7 over minutes (the sink alone ran 1,500-3,400 posts/s on one
             # afternoon), and a ratio of runs taken minutes apart measures the drift.
             sinks.append(sink_rate(senders))
             bots.append(bot_rate(senders))
