@@ -100,16 +100,9 @@ def copy_file(source: Path, target: Path) -> None:
 
 
 def flush(path: Path) -> None:
+    """A file's bytes on disk; for a directory, its entries (a rename is durable once the
+    directory holding it is flushed)."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def flush_directory(directory: Path) -> None:
-    """A rename is durable once the directory holding it is flushed."""
-    fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -119,7 +112,7 @@ def flush_directory(directory: Path) -> None:
 def replace(temporary: Path, target: Path) -> None:
     """Put the checked temporary file in place in one step, durably."""
     os.replace(temporary, target)
-    flush_directory(target.parent)
+    flush(target.parent)
 
 
 @contextlib.asynccontextmanager
@@ -162,5 +155,5 @@ def move_aside(db_path: Path, aside: Path) -> bool:
             os.replace(db_path.with_name(db_path.name + side), aside.with_name(aside.name + side))
             moved = True
     if moved:
-        flush_directory(db_path.parent)
+        flush(db_path.parent)
     return moved

@@ -216,29 +216,6 @@ async def test_without_a_secret_the_endpoint_says_so(tmp_path: Path) -> None:
         assert status == 503 and "not configured" in answer["error"]
 
 
-def ended_event(start: str, end: str, meeting: str = MEETING) -> bytes:
-    """Zoom's meeting.ended, as its documentation shows it (id a string here, a number in joins)."""
-    payload = {
-        "event": "meeting.ended",
-        "event_ts": 1765814562000,
-        "payload": {
-            "account_id": "acct",
-            "object": {
-                "id": meeting,
-                "uuid": "4444AAAiAAAAAiAiAiiAii==",
-                "host_id": "h",
-                "topic": "LACRALO Monthly",
-                "type": 8,
-                "start_time": start,
-                "end_time": end,
-                "duration": 90,
-                "timezone": "America/Bogota",
-            },
-        },
-    }
-    return json.dumps(payload).encode()
-
-
 async def _add_monthly(zoom: ZoomBot, start: datetime) -> int:
     meeting_id, _ = await meeting_service.add_meeting(
         zoom.deps.store, "monthly", start, 90, MEETING, "LACRALO Monthly", datetime.now(UTC), "t"
@@ -260,7 +237,7 @@ async def _audited_ends(zoom: ZoomBot) -> list[tuple[str, str]]:
 async def test_meeting_ended_sets_the_end_of_the_occurrence_it_belongs_to(zoom: ZoomBot) -> None:
     november = await _add_monthly(zoom, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
     december = await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
-    body = ended_event("2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
+    body = meeting_event("ended", "2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
     forged = await zoom.post(body, signed_headers(body, secret="not-the-secret"))
     assert forged[0] == 401
     assert await _ended_at(zoom) == {november: None, december: None}
@@ -281,9 +258,11 @@ async def test_meeting_ended_that_fits_no_registered_meeting_is_logged_and_answe
     november = await _add_monthly(zoom, datetime(2026, 11, 17, 15, 0, tzinfo=UTC))
     caplog.set_level(logging.INFO, logger="lacralo_bot.call_ended")
     # Same recurring number, a month later than the one meeting registered with it.
-    body = ended_event("2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
+    body = meeting_event("ended", "2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
     assert await zoom.post(body) == (200, {"status": "no_meeting"})
-    other = ended_event("2026-11-17T15:00:12Z", "2026-11-17T16:00:00Z", meeting="999888777")
+    other = meeting_event(
+        "ended", "2026-11-17T15:00:12Z", "2026-11-17T16:00:00Z", meeting="999888777"
+    )
     assert await zoom.post(other) == (200, {"status": "no_meeting"})
     assert await _ended_at(zoom) == {november: None}
     assert await _audited_ends(zoom) == []
@@ -296,7 +275,7 @@ async def test_meeting_ended_without_times_or_ending_before_it_started_is_a_400(
     zoom: ZoomBot,
 ) -> None:
     await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
-    backwards = ended_event("2026-12-15T16:00:00Z", "2026-12-15T15:00:00Z")
+    backwards = meeting_event("ended", "2026-12-15T16:00:00Z", "2026-12-15T15:00:00Z")
     no_end = json.dumps(
         {"event": "meeting.ended", "payload": {"object": {"id": MEETING, "start_time": "x"}}}
     ).encode()
@@ -341,9 +320,11 @@ async def test_meeting_ended_longer_than_any_zoom_call_is_refused_and_the_real_e
     the start is nonsense."""
     meeting = await _add_monthly(zoom, datetime(2026, 12, 15, 15, 0, tzinfo=UTC))
     for end in ("9999-12-31T23:59:59Z", "2026-12-17T15:00:00Z"):
-        body = ended_event("2026-12-15T15:00:12Z", end)
+        body = meeting_event("ended", "2026-12-15T15:00:12Z", end)
         assert await zoom.post(body) == (400, {"error": "bad_payload"}), end
-    assert await zoom.post(ended_event("2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")) == (
+    assert await zoom.post(
+        meeting_event("ended", "2026-12-15T15:00:12Z", "2026-12-15T16:02:40Z")
+    ) == (
         200,
         {"status": "recorded"},
     )
@@ -381,7 +362,7 @@ async def test_meeting_ended_goes_to_the_call_held_not_the_cancelled_one_beside_
         zoom.deps.store, zoom.deps.region, zoom.deps.settings, cancelled, datetime.now(UTC), "t"
     )
     held = await _add_monthly(zoom, datetime(2026, 12, 15, 16, 0, tzinfo=UTC))
-    body = ended_event("2026-12-15T15:20:00Z", "2026-12-15T17:00:00Z")
+    body = meeting_event("ended", "2026-12-15T15:20:00Z", "2026-12-15T17:00:00Z")
     assert await zoom.post(body) == (200, {"status": "recorded"})
     assert await _ended_at(zoom) == {cancelled: None, held: "2026-12-15T17:00:00+00:00"}
 

@@ -92,7 +92,11 @@ def meeting_event(kind: str, start: str, end: str | None = None, meeting: str = 
     }
     if end is not None:
         body["end_time"] = end
-    payload = {"event": f"meeting.{kind}", "event_ts": 1765814562000, "payload": {"object": body}}
+    payload = {
+        "event": f"meeting.{kind}",
+        "event_ts": 1765814562000,
+        "payload": {"account_id": "acct", "object": body},
+    }
     return json.dumps(payload).encode()
 
 
