@@ -14,7 +14,8 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,11 +111,7 @@ async def make_backup(
         raise _cannot_write(target, exc) from None
     if _same_file(db_path, target):
         raise BackupRefused(Reason("backup.error.same_file", {"path": str(target)}))
-    try:
-        temporary = files.temporary_beside(target)
-    except OSError as exc:
-        raise _cannot_write(target, exc) from None
-    try:
+    with _temporary_for(target) as temporary:
         try:
             await asyncio.to_thread(
                 files.copy_online, db_path, temporary, busy_timeout_ms, progress
@@ -124,13 +121,25 @@ async def make_backup(
             raise BackupRefused(Reason("backup.error.copy", reason)) from None
         checked = await check(temporary, shown=target)
         await asyncio.to_thread(files.replace, temporary, target)
+    return checked
+
+
+@contextmanager
+def _temporary_for(target: Path) -> Iterator[Path]:
+    """A temporary file beside `target`, to be checked and renamed into place within the block;
+    removed with its side files when the block fails, and a failure to write said of `target`."""
+    try:
+        temporary = files.temporary_beside(target)
+    except OSError as exc:
+        raise _cannot_write(target, exc) from None
+    try:
+        yield temporary
     except OSError as exc:
         files.remove_with_side_files(temporary)
         raise _cannot_write(target, exc) from None
     except BaseException:
         files.remove_with_side_files(temporary)
         raise
-    return checked
 
 
 async def restore(db_path: Path, source: Path, now: datetime) -> Restored:
@@ -152,11 +161,7 @@ async def _restore_locked(db_path: Path, source: Path, now: datetime) -> Restore
     _readable_source(source)
     if _same_file(db_path, source):
         raise BackupRefused(Reason("backup.error.same_file", {"path": str(source)}))
-    try:
-        temporary = files.temporary_beside(db_path)
-    except OSError as exc:
-        raise _cannot_write(db_path, exc) from None
-    try:
+    with _temporary_for(db_path) as temporary:
         # The bytes checked are the bytes put in place: the check reads the copy, not the source.
         await asyncio.to_thread(files.copy_file, source, temporary)
         checked = await check(temporary, shown=source)
@@ -165,12 +170,6 @@ async def _restore_locked(db_path: Path, source: Path, now: datetime) -> Restore
         aside = files.aside_name(db_path, now.strftime("%Y%m%dT%H%M%SZ"))
         moved = await asyncio.to_thread(files.move_aside, db_path, aside)
         await asyncio.to_thread(files.replace, temporary, db_path)
-    except OSError as exc:
-        files.remove_with_side_files(temporary)
-        raise _cannot_write(db_path, exc) from None
-    except BaseException:
-        files.remove_with_side_files(temporary)
-        raise
     placed = Checked(db_path, checked.version, checked.audit_entries, checked.size)
     return Restored(placed, aside if moved else None)
 
