@@ -115,7 +115,7 @@ CASES: list[tuple[str, dict[str, object], dict[str, tuple[str, str, str]]]] = [
     ),
     (
         "election.quorum_met",
-        {"present": 1, "required": 1},
+        {"required": 1},
         {
             "en": ("1 ALS cast a valid vote", "1 ALSs", "cast a valid vote"),
             "es": ("1 ALS emitió un voto válido", "emitieron", "ALS emitieron un voto válido"),

@@ -88,7 +88,7 @@ def _say_check(found: audit.Check, published: audit.Head | None, lang: str) -> i
     if not found.tags_checked:
         message(t("audit.tags_unchecked", lang, tagged=found.tagged, count=found.count))
     else:
-        message(t("audit.tags_ok", lang, tagged=found.tagged, count=found.tagged), style="green")
+        message(t("audit.tags_ok", lang, count=found.tagged), style="green")
         if found.untagged:
             message(t("audit.tags_before_key", lang, count=found.untagged), style="yellow")
     message(t("audit.head", lang, head=str(found.head)))

@@ -51,7 +51,6 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
         path=str(args.file),
         size=done.size,
         version=done.version,
-        entries=done.audit_entries,
         count=done.audit_entries,
     )
     message(text, style="green")

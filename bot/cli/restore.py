@@ -42,7 +42,6 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
         source=str(args.file),
         path=str(settings.db_path),
         version=checked.version,
-        entries=checked.audit_entries,
         count=checked.audit_entries,
     )
     message(text, style="green")

@@ -118,7 +118,6 @@ def published_line(published: PublishedVote | None, region: Region, lang: str) -
         "election.roll_published",
         lang,
         vote=subject or "—",
-        voters=len(published.roll["voters"]),
         count=len(published.roll["voters"]),
         opens=utc_minute(published.opens_at),
         hash=published.roll_hash,

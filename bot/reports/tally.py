@@ -33,7 +33,7 @@ def answer(choice: str, lang: str) -> str:
 def quorum_line(result: Mapping[str, Any], lang: str) -> str:
     q = result["quorum"]
     key = "election.quorum_met" if q["met"] else "election.quorum_missed"
-    return t(key, lang, present=q["present"], required=q["required"], count=q["present"])
+    return t(key, lang, count=q["present"], required=q["required"])
 
 
 def abstentions_line(result: Mapping[str, Any], lang: str) -> str:

@@ -240,7 +240,6 @@ class DailyBackups:
             lang,
             path=str(target),
             entries=checked.audit_entries,
-            removed=len(removed),
             count=len(removed),
         )
         if self.failures:
