@@ -365,7 +365,8 @@ async def test_a_failed_daily_backup_is_logged_and_retried_later_not_at_every_ti
             assert await daily.run(settings, NOW + n * tick) is None
         first = [r.getMessage() for r in caplog.records]
         assert len(first) == 1 and "There is no database" in first[0]
-        assert "Next try: 2026-11-30 12:15 UTC" in first[0], first[0]
+        assert "(next try: 2026-11-30 12:15 UTC; the bot goes on meanwhile): " in first[0]
+        assert ".." not in first[0], first[0]  # the reason's own full stop ends the line
         waits = []
         for _ in range(11):
             tried = daily.next_try
